@@ -1,0 +1,100 @@
+"""The ASGI application: REST compatibility layer, GraphQL, health."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shopgraph.db.state import ProjectState
+from shopgraph.errors import DomainError
+from shopgraph.middleware import Cors, RequestGuard
+from shopgraph.resolvers.access import project_from_host_or_key
+from shopgraph.rest_compat.context import presented_key
+from shopgraph.rest_compat.responses import domain_error_response, error_response, json_response
+from shopgraph.rest_compat.routes import rest_routes
+from shopgraph.runtime import Runtime
+from shopgraph.schema import storefront
+from shopgraph.schema.build import build_schema
+from shopgraph.schema.view import GraphQLDoor, ShopGraphQL
+from shopgraph.settings import Settings
+
+log = logging.getLogger("shopgraph")
+
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE"}
+
+
+async def _storefront_project(request: Request, runtime: Runtime) -> ProjectState:
+    return await project_from_host_or_key(
+        runtime.state, request.headers.get("host"), runtime.settings.base_domain, presented_key(request)
+    )
+
+
+async def healthz(_request: Request) -> Response:
+    return json_response({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    try:
+        async with runtime.database.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        log.exception("database not reachable")
+        return error_response(503, "DATABASE_UNAVAILABLE", "the database is not reachable")
+    return json_response({"status": "ready"})
+
+
+async def _domain_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    return domain_error_response(exc)
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), message, exc.headers)
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    runtime = runtime or Runtime.start(settings)
+    storefront_view = ShopGraphQL(
+        build_schema(settings, storefront.Query), runtime, cacheable_root_fields=storefront.CACHEABLE_ROOT_FIELDS
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            *rest_routes(),
+            Route("/graphql", GraphQLDoor(storefront_view, _storefront_project)),
+        ],
+        middleware=[
+            Middleware(
+                RequestGuard,
+                max_body_bytes=settings.max_body_bytes,
+                max_query_string_bytes=settings.max_query_string_bytes,
+            ),
+            Middleware(Cors),
+        ],
+        exception_handlers={DomainError: _domain_error, HTTPException: _http_error},
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    return app

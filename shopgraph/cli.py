@@ -1,0 +1,178 @@
+"""The `shopgraph` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from shopgraph.db.engine import Database
+from shopgraph.db.migrate import upgrade_database
+from shopgraph.errors import DomainError, NotFound
+from shopgraph.resolvers.demo import load_demo_catalog
+from shopgraph.resolvers.projects import CreatedProject, create_project, issue_keys, project_by_slug
+from shopgraph.resolvers.store_settings import update_store_settings
+from shopgraph.settings import Settings
+
+DEMO_SLUG = "demo"
+
+
+class CommandError(Exception):
+    pass
+
+
+async def _create(settings: Settings, slug: str, name: str | None, currency: str, demo: bool) -> CreatedProject:
+    database = Database(settings.database_url)
+    try:
+        async with database.write() as session:
+            created = await create_project(session, slug, name=name, currency=currency)
+            if demo:
+                await load_demo_catalog(session, created.id)
+        return created
+    finally:
+        await database.dispose()
+
+
+async def _ensure_demo(settings: Settings) -> tuple[str, str, bool]:
+    database = Database(settings.database_url)
+    try:
+        async with database.write() as session:
+            try:
+                project = await project_by_slug(session, DEMO_SLUG)
+            except NotFound:
+                created = await create_project(session, DEMO_SLUG, name="Demo Store")
+                await load_demo_catalog(session, created.id)
+                return created.public_key, created.secret_key, True
+            public_key, secret_key = await issue_keys(session, project.id)
+            return public_key, secret_key, False
+    finally:
+        await database.dispose()
+
+
+async def _set(settings: Settings, slug: str, changes: dict[str, str]) -> None:
+    database = Database(settings.database_url)
+    try:
+        async with database.write() as session:
+            project = await project_by_slug(session, slug)
+            await update_store_settings(session, project.id, changes)
+    finally:
+        await database.dispose()
+
+
+def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
+    changes: dict[str, str] = {}
+    for pair in pairs:
+        key, separator, value = pair.partition("=")
+        if not separator or not key.strip():
+            raise CommandError(f"{pair!r}: write settings as KEY=VALUE")
+        changes[key.strip()] = value
+    if not changes:
+        raise CommandError("give at least one KEY=VALUE")
+    return changes
+
+
+def _print_demo(host: str, port: int, public_key: str, secret_key: str, created: bool) -> None:
+    base = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}"
+    state = "created" if created else "ready (a new key pair was issued; earlier keys still work)"
+    print(
+        f"""
+Demo store {state}.
+
+  public key   {public_key}
+  secret key   {secret_key}   (shown only now)
+
+  GraphiQL     {base}/graphql?token={public_key}
+  REST         {base}/api/v1/public/projects/{DEMO_SLUG}/ecommerce/products?token={public_key}
+  REST         {base}/api/v1/ecommerce/products?token={public_key}
+  OpenAPI      {base}/api/v1/openapi.json
+
+  curl -H 'Authorization: Bearer {public_key}' {base}/api/v1/ecommerce/products
+""",
+        flush=True,
+    )
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    upgrade_database(settings.database_url)
+    if args.demo:
+        _print_demo(args.host, args.port, *asyncio.run(_ensure_demo(settings)))
+    uvicorn.run(
+        "shopgraph.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shopgraph", description="A self-hosted commerce API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="apply migrations and start the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--demo", action="store_true", help="make sure the demo project exists and print its keys")
+    serve.add_argument("--no-worker", action="store_true", help="do not run the delivery worker in this process")
+
+    commands.add_parser("migrate", help="apply database migrations and exit")
+
+    project = commands.add_parser("project", help="create and configure projects")
+    project_commands = project.add_subparsers(dest="project_command", required=True)
+    create = project_commands.add_parser("create", help="create a project and print its keys")
+    create.add_argument("slug")
+    create.add_argument("--name")
+    create.add_argument("--currency", default="USD")
+    create.add_argument("--demo", action="store_true", help="load the demo catalog")
+    create.add_argument("--json", action="store_true", help="print one JSON object")
+    change = project_commands.add_parser("set", help="change store settings: KEY=VALUE ...")
+    change.add_argument("slug")
+    change.add_argument("assignments", nargs="*", metavar="KEY=VALUE")
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "serve":
+        _serve(args, settings)
+        return 0
+    upgrade_database(settings.database_url)
+    if args.command == "migrate":
+        print("database is up to date")
+        return 0
+    if args.project_command == "create":
+        created = asyncio.run(_create(settings, args.slug, args.name, args.currency, args.demo))
+        if args.json:
+            print(
+                json.dumps({"slug": created.slug, "public_key": created.public_key, "secret_key": created.secret_key})
+            )
+        else:
+            print(
+                f"project {created.slug} created\n  public key  {created.public_key}\n"
+                f"  secret key  {created.secret_key}   (shown only now)"
+            )
+        return 0
+    changes = _parse_assignments(args.assignments)
+    asyncio.run(_set(settings, args.slug, changes))
+    print(f"project {args.slug}: {', '.join(sorted(changes))} updated")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    logging.basicConfig(level=os.environ.get("SHOPGRAPH_LOG_LEVEL", "WARNING"))
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        sys.exit(run(argv))
+    except (DomainError, CommandError) as error:
+        print(f"shopgraph: {getattr(error, 'message', error)}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,137 @@
+"""Pure ASGI middleware: request ids and masked failures, size limits, CORS."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shopgraph.errors import DomainError
+
+log = logging.getLogger("shopgraph")
+
+CORS_SCOPE_KEY = "shopgraph.cors_origins"
+REQUEST_ID_SCOPE_KEY = "shopgraph.request_id"
+
+
+def _json_start(status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> Message:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    return {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
+
+
+async def send_json_error(send: Send, status: int, code: str, message: str, extra: Any = None) -> None:
+    body = json.dumps({"message": message, "code": code}).encode()
+    await send(_json_start(status, body, extra))
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyTooLarge(DomainError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class RequestGuard:
+    """Gives each request an id, refuses oversized input, and turns any unexpected failure into a masked 500."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_query_string_bytes: int) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+        self.max_query = max_query_string_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(8)
+        scope[REQUEST_ID_SCOPE_KEY] = request_id
+        id_header = (b"x-request-id", request_id.encode())
+        if len(scope.get("query_string", b"")) > self.max_query:
+            await send_json_error(
+                send, 414, "QUERY_TOO_LONG", f"the query string is longer than {self.max_query} bytes", [id_header]
+            )
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
+                await send_json_error(
+                    send, 413, "PAYLOAD_TOO_LARGE", f"the body is larger than {self.max_body} bytes", [id_header]
+                )
+                return
+        started = False
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise BodyTooLarge(f"the body is larger than {self.max_body} bytes")
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), id_header]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except Exception:
+            log.exception("unexpected failure (request id %s)", request_id)
+            if not started:
+                await send_json_error(
+                    send,
+                    500,
+                    "INTERNAL_ERROR",
+                    f"something went wrong on our side (request id {request_id})",
+                    [id_header],
+                )
+
+
+class Cors:
+    """Browsers may call the public API from any origin, or only from a project's `cors_origins` when set."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        origin = next((value for name, value in scope["headers"] if name == b"origin"), None)
+        if origin is None:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
+            allow = [
+                (b"access-control-allow-origin", origin),
+                (b"access-control-allow-methods", b"GET, POST, PATCH, PUT, DELETE, OPTIONS"),
+                (
+                    b"access-control-allow-headers",
+                    headers.get(b"access-control-request-headers", b"authorization, content-type"),
+                ),
+                (b"access-control-max-age", b"600"),
+                (b"vary", b"Origin"),
+            ]
+            await send({"type": "http.response.start", "status": 204, "headers": allow})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                allowed = scope.get(CORS_SCOPE_KEY) or ()
+                if not allowed or origin.decode("latin-1").lower() in allowed:
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        (b"access-control-allow-origin", origin),
+                        (b"access-control-expose-headers", b"X-Request-Id, Retry-After"),
+                        (b"vary", b"Origin"),
+                    ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)

@@ -1,0 +1,352 @@
+"""The storefront catalog: a per-project snapshot read with a few Core selects, queried in memory.
+
+A snapshot is built once per catalog version; every catalog write bumps `projects.catalog_version`, so the
+next request on any process sees a new version and builds a new snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.db.models import Category, Product, Project, StoreSettings, Variant
+from shopgraph.errors import InvalidInput, InvalidParameter
+from shopgraph.lru import LRU
+
+SORTS = ("created_at", "price_asc", "price_desc", "name_asc")
+DEFAULT_SORT = "created_at"
+MAX_LIMIT = 100
+PRODUCT_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")
+ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
+@dataclass(frozen=True)
+class VariantView:
+    id: str
+    product_id: str
+    name: str
+    sku: str
+    price_minor: int
+    stock: int | None
+    options: dict[str, Any]
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock is None or self.stock > 0
+
+
+@dataclass(frozen=True)
+class ProductView:
+    id: str
+    slug: str
+    name: str
+    description: str
+    price_minor: int
+    compare_at_price_minor: int | None
+    currency: str
+    images: tuple[str, ...]
+    category_id: str | None
+    attributes: dict[str, Any]
+    own_stock: int | None
+    variants: tuple[VariantView, ...]
+    created_at: int
+    updated_at: int
+    search_text: str = field(repr=False, compare=False)
+
+    @property
+    def stock(self) -> int | None:
+        """Units available; None when not tracked (for a product with variants: their sum, if all tracked)."""
+        if not self.variants:
+            return self.own_stock
+        stocks = [variant.stock for variant in self.variants]
+        return None if any(stock is None for stock in stocks) else sum(stocks)  # type: ignore[arg-type]
+
+    @property
+    def in_stock(self) -> bool:
+        if self.variants:
+            return any(variant.in_stock for variant in self.variants)
+        return self.own_stock is None or self.own_stock > 0
+
+    def attribute_matches(self, name: str, wanted: str) -> bool:
+        value = self.attributes.get(name)
+        values = value if isinstance(value, list) else [value]
+        return any(value is not None and _attribute_text(value) == wanted for value in values)
+
+
+def _attribute_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).casefold()
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    id: str
+    name: str
+    slug: str
+    description: str
+    parent_id: str | None
+    position: int
+    children: tuple[CategoryView, ...]
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    page: int = 1
+    limit: int = 20
+    category_id: str | None = None
+    sort: str = DEFAULT_SORT
+    search: str | None = None
+    min_price_minor: int | None = None
+    max_price_minor: int | None = None
+    in_stock: bool = False
+    attributes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    items: Sequence[ProductView]
+    total: int
+    page: int
+    limit: int
+
+
+class CatalogSnapshot:
+    def __init__(
+        self,
+        project_id: str,
+        version: int,
+        currency: str,
+        products: list[ProductView],
+        categories: list[CategoryView],
+    ) -> None:
+        self.project_id = project_id
+        self.version = version
+        self.currency = currency
+        self.products_by_slug = {product.slug: product for product in products}
+        self.products_by_id = {product.id: product for product in products}
+        self.categories_by_id: dict[str, CategoryView] = {}
+        self.category_roots = _build_tree(categories, self.categories_by_id)
+        self._newest_first = sorted(products, key=lambda p: (p.created_at, p.id), reverse=True)
+        self._sorted: dict[str, list[ProductView]] = {}
+        self._descendants: dict[str, frozenset[str]] = {}
+        # Rendered responses keyed by their door and query: built once per catalog version.
+        self.rendered: LRU[Any, Any] = LRU(1024)
+
+    def sorted_products(self, sort: str) -> list[ProductView]:
+        cached = self._sorted.get(sort)
+        if cached is not None:
+            return cached
+        if sort == "price_asc":
+            result = sorted(self._newest_first, key=lambda p: p.price_minor)
+        elif sort == "price_desc":
+            result = sorted(self._newest_first, key=lambda p: p.price_minor, reverse=True)
+        elif sort == "name_asc":
+            result = sorted(self._newest_first, key=lambda p: (p.name.casefold(), p.id))
+        else:
+            result = self._newest_first
+        self._sorted[sort] = result
+        return result
+
+    def category_with_descendants(self, category_id: str) -> frozenset[str]:
+        cached = self._descendants.get(category_id)
+        if cached is None:
+            ids: set[str] = set()
+            pending = [self.categories_by_id[category_id]]
+            while pending:
+                category = pending.pop()
+                if category.id not in ids:
+                    ids.add(category.id)
+                    pending.extend(category.children)
+            cached = self._descendants[category_id] = frozenset(ids)
+        return cached
+
+
+def _build_tree(rows: Iterable[CategoryView], index: dict[str, CategoryView]) -> tuple[CategoryView, ...]:
+    rows = list(rows)
+    known = {row.id for row in rows}
+    children: dict[str | None, list[CategoryView]] = {}
+    for row in rows:
+        parent = row.parent_id if row.parent_id in known else None
+        children.setdefault(parent, []).append(row)
+
+    def build(parent_id: str | None, seen: frozenset[str]) -> tuple[CategoryView, ...]:
+        built = []
+        for row in sorted(children.get(parent_id, ()), key=lambda c: (c.position, c.name.casefold(), c.id)):
+            if row.id in seen:
+                continue
+            node = CategoryView(
+                row.id,
+                row.name,
+                row.slug,
+                row.description,
+                row.parent_id,
+                row.position,
+                build(row.id, seen | {row.id}),
+            )
+            index[node.id] = node
+            built.append(node)
+        return tuple(built)
+
+    return build(None, frozenset())
+
+
+async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapshot:
+    """Four statements, whatever the size of the catalog."""
+    version, currency = (
+        await session.execute(
+            select(Project.catalog_version, StoreSettings.default_currency)
+            .join(StoreSettings, StoreSettings.project_id == Project.id)
+            .where(Project.id == project_id)
+        )
+    ).one()
+    category_rows = (
+        await session.execute(
+            select(
+                Category.id,
+                Category.name,
+                Category.slug,
+                Category.description,
+                Category.parent_id,
+                Category.position,
+            ).where(Category.project_id == project_id)
+        )
+    ).all()
+    product_rows = (
+        await session.execute(
+            select(
+                Product.id,
+                Product.slug,
+                Product.name,
+                Product.description,
+                Product.price_minor,
+                Product.compare_at_price_minor,
+                Product.images,
+                Product.category_id,
+                Product.attributes,
+                Product.stock,
+                Product.created_at,
+                Product.updated_at,
+            ).where(Product.project_id == project_id, Product.status == "active")
+        )
+    ).all()
+    variant_rows = (
+        await session.execute(
+            select(
+                Variant.id,
+                Variant.product_id,
+                Variant.name,
+                Variant.sku,
+                Variant.price_minor,
+                Variant.stock,
+                Variant.options,
+            )
+            .join(Product, Product.id == Variant.product_id)
+            .where(Variant.project_id == project_id, Product.status == "active")
+            .order_by(Variant.position, Variant.created_at, Variant.id)
+        )
+    ).all()
+    variants: dict[str, list[VariantView]] = {}
+    for row in variant_rows:
+        variants.setdefault(row.product_id, []).append(
+            VariantView(row.id, row.product_id, row.name, row.sku, row.price_minor, row.stock, row.options or {})
+        )
+    products = [
+        ProductView(
+            id=row.id,
+            slug=row.slug,
+            name=row.name,
+            description=row.description or "",
+            price_minor=row.price_minor,
+            compare_at_price_minor=row.compare_at_price_minor,
+            currency=currency,
+            images=tuple(row.images or ()),
+            category_id=row.category_id,
+            attributes=row.attributes or {},
+            own_stock=row.stock,
+            variants=tuple(variants.get(row.id, ())),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            search_text=f"{row.name}\n{row.description or ''}".casefold(),
+        )
+        for row in product_rows
+    ]
+    categories = [
+        CategoryView(row.id, row.name, row.slug, row.description or "", row.parent_id, row.position, ())
+        for row in category_rows
+    ]
+    return CatalogSnapshot(project_id, version, currency, products, categories)
+
+
+def validate_query(query: ProductQuery, snapshot: CatalogSnapshot) -> ProductQuery:
+    if query.page < 1:
+        raise InvalidParameter("page", "must be a whole number of at least 1")
+    if not 1 <= query.limit <= MAX_LIMIT:
+        raise InvalidParameter("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    if query.sort not in SORTS:
+        raise InvalidParameter("sort", f"must be one of {', '.join(SORTS)}")
+    for name, value in (("min_price", query.min_price_minor), ("max_price", query.max_price_minor)):
+        if value is not None and value < 0:
+            raise InvalidParameter(name, "must not be negative")
+    if (
+        query.min_price_minor is not None
+        and query.max_price_minor is not None
+        and query.min_price_minor > query.max_price_minor
+    ):
+        raise InvalidParameter("min_price", "must not be greater than max_price")
+    if query.category_id is not None and query.category_id not in snapshot.categories_by_id:
+        raise InvalidParameter("category_id", "no such category")
+    if query.search is not None and len(query.search) > 200:
+        raise InvalidParameter("q", "at most 200 characters")
+    for name, value in query.attributes:
+        if not ATTRIBUTE_NAME.match(name):
+            raise InvalidParameter(f"attr.{name}", "attribute names use letters, digits, '_', '-' and '.'")
+        if not value or len(value) > 200:
+            raise InvalidParameter(f"attr.{name}", "give a value of 1 to 200 characters")
+    return query
+
+
+def list_products(snapshot: CatalogSnapshot, query: ProductQuery) -> ProductPage:
+    validate_query(query, snapshot)
+    products: Iterable[ProductView] = snapshot.sorted_products(query.sort)
+    if query.category_id is not None:
+        wanted = snapshot.category_with_descendants(query.category_id)
+        products = (p for p in products if p.category_id in wanted)
+    if query.search:
+        needle = query.search.casefold()
+        products = (p for p in products if needle in p.search_text)
+    if query.min_price_minor is not None:
+        low = query.min_price_minor
+        products = (p for p in products if p.price_minor >= low)
+    if query.max_price_minor is not None:
+        high = query.max_price_minor
+        products = (p for p in products if p.price_minor <= high)
+    if query.in_stock:
+        products = (p for p in products if p.in_stock)
+    for name, value in query.attributes:
+        products = _with_attribute(products, name, value.casefold())
+    matched = list(products)
+    start = (query.page - 1) * query.limit
+    return ProductPage(matched[start : start + query.limit], len(matched), query.page, query.limit)
+
+
+def _with_attribute(products: Iterable[ProductView], name: str, value: str) -> Iterable[ProductView]:
+    return (p for p in products if p.attribute_matches(name, value))
+
+
+def find_product(snapshot: CatalogSnapshot, *, slug: str | None = None, id: str | None = None) -> ProductView | None:
+    if slug is not None:
+        if not PRODUCT_SLUG.match(slug):
+            raise InvalidInput("slug: letters, digits, '-', '_' and '.' only", code="INVALID_SLUG", field="slug")
+        product = snapshot.products_by_slug.get(slug)
+        if product is None or (id is not None and product.id != id):
+            return None
+        return product
+    if id is not None:
+        return snapshot.products_by_id.get(id)
+    raise InvalidInput("give a slug or an id", field="slug")

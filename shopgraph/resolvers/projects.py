@@ -1,0 +1,71 @@
+"""Projects (stores) and their keys."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph import money
+from shopgraph.db.models import ApiKey, Project, StoreSettings
+from shopgraph.errors import Conflict, InvalidInput, NotFound
+from shopgraph.ids import new_id
+from shopgraph.resolvers.keys import PUBLIC, SECRET, generate_key, hash_key
+
+PROJECT_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class CreatedProject:
+    id: str
+    slug: str
+    name: str
+    public_key: str
+    secret_key: str
+
+
+def validate_project_slug(slug: str) -> str:
+    if not PROJECT_SLUG.match(slug):
+        raise InvalidInput(
+            "slug: use 1 to 64 lowercase letters, digits and inner hyphens, such as my-store",
+            code="INVALID_SLUG",
+            field="slug",
+        )
+    return slug
+
+
+async def create_project(
+    session: AsyncSession, slug: str, *, name: str | None = None, currency: str = "USD"
+) -> CreatedProject:
+    validate_project_slug(slug)
+    currency = currency.strip().upper()
+    if not money.is_currency_code(currency):
+        raise InvalidInput("currency: must be a three-letter ISO 4217 code such as USD", field="currency")
+    if await session.scalar(select(Project.id).where(Project.slug == slug)):
+        raise Conflict(f"a project with slug {slug!r} already exists", code="PROJECT_EXISTS")
+    project = Project(id=new_id("proj"), slug=slug, name=(name or slug).strip()[:200] or slug)
+    session.add(project)
+    await session.flush()
+    session.add(StoreSettings(project_id=project.id, default_currency=currency, cors_origins=[]))
+    public_key, secret_key = await issue_keys(session, project.id)
+    return CreatedProject(project.id, project.slug, project.name, public_key, secret_key)
+
+
+async def project_by_slug(session: AsyncSession, slug: str) -> Project:
+    project = await session.scalar(select(Project).where(Project.slug == slug))
+    if project is None:
+        raise NotFound(f"no project with slug {slug!r}", code="PROJECT_NOT_FOUND")
+    return project
+
+
+async def issue_keys(session: AsyncSession, project_id: str) -> tuple[str, str]:
+    """A fresh public/secret key pair for a project; earlier keys stay valid."""
+    keys = {kind: generate_key(kind) for kind in (PUBLIC, SECRET)}
+    session.add_all(
+        ApiKey(id=new_id("key"), project_id=project_id, kind=kind, key_hash=hash_key(key), display_prefix=key[:12])
+        for kind, key in keys.items()
+    )
+    await session.flush()
+    return keys[PUBLIC], keys[SECRET]

@@ -1,0 +1,47 @@
+"""Per-process caches of each project's config and catalog, checked against the versions in the database."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from shopgraph.db.engine import Database
+from shopgraph.db.models import StoreSettings
+from shopgraph.db.state import ProjectState
+from shopgraph.resolvers.catalog import CatalogSnapshot, load_snapshot
+from shopgraph.resolvers.store_settings import StoreConfig
+
+
+class StoreCache:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._configs: dict[str, tuple[int, StoreConfig]] = {}
+        self._catalogs: dict[str, CatalogSnapshot] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def config(self, state: ProjectState) -> StoreConfig:
+        cached = self._configs.get(state.project_id)
+        if cached is not None and cached[0] >= state.settings_version:
+            return cached[1]
+        async with self._database.read() as session:
+            row = await session.scalar(select(StoreSettings).where(StoreSettings.project_id == state.project_id))
+        config = StoreConfig.from_row(row)
+        self._configs[state.project_id] = (state.settings_version, config)
+        return config
+
+    async def catalog(self, state: ProjectState) -> CatalogSnapshot:
+        snapshot = self._catalogs.get(state.project_id)
+        if snapshot is not None and snapshot.version >= state.catalog_version:
+            return snapshot
+        lock = self._locks.setdefault(state.project_id, asyncio.Lock())
+        async with lock:
+            snapshot = self._catalogs.get(state.project_id)
+            if snapshot is not None and snapshot.version >= state.catalog_version:
+                return snapshot
+            async with self._database.read() as session:
+                if not self._database.is_sqlite:
+                    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                snapshot = await load_snapshot(session, state.project_id)
+            self._catalogs[state.project_id] = snapshot
+            return snapshot

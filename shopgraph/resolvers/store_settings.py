@@ -1,0 +1,251 @@
+"""Store settings: validation of `KEY=VALUE` changes, and the config a storefront reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph import money
+from shopgraph.db.models import Project, ProjectDomain, StoreSettings
+from shopgraph.errors import Conflict, InvalidInput
+
+PAYMENT_PROVIDERS = ("stripe", "razorpay", "manual")
+STRIPE_MODES = ("checkout_session", "payment_intent")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """What `GET /config` and `storeConfig` show: never a secret."""
+
+    default_currency: str
+    tax_basis_points: int
+    flat_shipping_rate_minor: int
+    free_shipping_threshold_minor: int | None
+    shipping_enabled: bool
+    payment_provider: str
+    stripe_publishable_key: str | None
+    razorpay_key_id: str | None
+    cors_origins: tuple[str, ...]
+
+    @property
+    def currency_symbol(self) -> str:
+        return money.symbol(self.default_currency)
+
+    @property
+    def tax_percentage(self) -> Decimal:
+        return (
+            Decimal(self.tax_basis_points)
+            .scaleb(-2)
+            .quantize(Decimal(1) if self.tax_basis_points % 100 == 0 else Decimal("0.01"))
+        )
+
+    @classmethod
+    def from_row(cls, row: Any) -> StoreConfig:
+        return cls(
+            default_currency=row.default_currency,
+            tax_basis_points=row.tax_basis_points,
+            flat_shipping_rate_minor=row.flat_shipping_rate_minor,
+            free_shipping_threshold_minor=row.free_shipping_threshold_minor,
+            shipping_enabled=row.shipping_enabled,
+            payment_provider=row.payment_provider,
+            stripe_publishable_key=row.stripe_publishable_key,
+            razorpay_key_id=row.razorpay_key_id,
+            cors_origins=tuple(row.cors_origins or ()),
+        )
+
+
+def _text(limit: int = 255) -> Callable[[str, StoreSettings], Any]:
+    def parse(raw: str, _current: StoreSettings) -> str | None:
+        value = raw.strip()
+        if len(value) > limit:
+            raise ValueError(f"at most {limit} characters")
+        return value or None
+
+    return parse
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str, StoreSettings], str]:
+    def parse(raw: str, _current: StoreSettings) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return value
+
+    return parse
+
+
+def _boolean(raw: str, _current: StoreSettings) -> bool:
+    value = raw.strip().lower()
+    if value in {"true", "1", "yes", "on"}:
+        return True
+    if value in {"false", "0", "no", "off"}:
+        return False
+    raise ValueError("must be true or false")
+
+
+def _currency(raw: str, _current: StoreSettings) -> str:
+    value = raw.strip().upper()
+    if not money.is_currency_code(value):
+        raise ValueError("must be a three-letter ISO 4217 code such as USD")
+    return value
+
+
+def _percentage(raw: str, _current: StoreSettings) -> int:
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation as exc:
+        raise ValueError("must be a number between 0 and 100") from exc
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise ValueError("must be a number between 0 and 100")
+    basis_points = value * 100
+    if basis_points != basis_points.to_integral_value():
+        raise ValueError("at most two decimal places")
+    return int(basis_points)
+
+
+def _amount(optional: bool) -> Callable[[str, StoreSettings], int | None]:
+    def parse(raw: str, current: StoreSettings) -> int | None:
+        if optional and raw.strip().lower() in {"", "none", "null"}:
+            return None
+        try:
+            minor = money.parse_amount(raw, current.default_currency)
+        except ValueError as exc:
+            raise ValueError(f"must be an amount in {current.default_currency}: {exc}") from exc
+        if minor < 0:
+            raise ValueError("must not be negative")
+        return minor
+
+    return parse
+
+
+def _url(raw: str, _current: StoreSettings) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or len(value) > 2000:
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+def _origins(raw: str, _current: StoreSettings) -> list[str]:
+    origins = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        parts = urlsplit(item)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+            raise ValueError(f"{item!r} is not an origin such as https://shop.example.com")
+        origins.append(f"{parts.scheme}://{parts.netloc}".lower())
+    return origins
+
+
+def _minutes(raw: str, _current: StoreSettings) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError as exc:
+        raise ValueError("must be a whole number of minutes") from exc
+    if not 1 <= value <= 7 * 24 * 60:
+        raise ValueError("must be between 1 and 10080 minutes")
+    return value
+
+
+def parse_domains(raw: str) -> list[str]:
+    domains = []
+    for item in filter(None, (part.strip().lower().rstrip(".") for part in raw.split(","))):
+        labels = item.split(".")
+        valid = (
+            len(item) <= 253
+            and len(labels) >= 2
+            and all(
+                0 < len(label) <= 63
+                and label.replace("-", "").isalnum()
+                and label.isascii()
+                and not label.startswith("-")
+                and not label.endswith("-")
+                for label in labels
+            )
+        )
+        if not valid:
+            raise ValueError(f"{item!r} is not a host name such as shop.example.com")
+        domains.append(item)
+    return domains
+
+
+_COLUMNS: dict[str, tuple[str, Callable[[str, StoreSettings], Any]]] = {
+    "default_currency": ("default_currency", _currency),
+    "tax_percentage": ("tax_basis_points", _percentage),
+    "flat_shipping_rate": ("flat_shipping_rate_minor", _amount(optional=False)),
+    "free_shipping_threshold": ("free_shipping_threshold_minor", _amount(optional=True)),
+    "shipping_enabled": ("shipping_enabled", _boolean),
+    "payment_provider": ("payment_provider", _choice(PAYMENT_PROVIDERS)),
+    "stripe_secret_key": ("stripe_secret_key", _text()),
+    "stripe_publishable_key": ("stripe_publishable_key", _text()),
+    "stripe_webhook_secret": ("stripe_webhook_secret", _text()),
+    "stripe_mode": ("stripe_mode", _choice(STRIPE_MODES)),
+    "razorpay_key_id": ("razorpay_key_id", _text()),
+    "razorpay_key_secret": ("razorpay_key_secret", _text()),
+    "razorpay_webhook_secret": ("razorpay_webhook_secret", _text()),
+    "storefront_url": ("storefront_url", _url),
+    "cors_origins": ("cors_origins", _origins),
+    "pending_order_ttl_minutes": ("pending_order_ttl_minutes", _minutes),
+}
+SETTING_KEYS = (*_COLUMNS, "domains")
+
+
+async def update_store_settings(session: AsyncSession, project_id: str, changes: Mapping[str, str]) -> None:
+    """Validates every change first, then applies them all; a bad key or value changes nothing."""
+    current = await session.get(StoreSettings, project_id)
+    if current is None:
+        raise InvalidInput("unknown project", code="NOT_FOUND", status=404)
+    # The currency is applied first so that amounts given alongside it are read in the new currency.
+    ordered = sorted(changes.items(), key=lambda item: item[0] != "default_currency")
+    values: dict[str, Any] = {}
+    domains: list[str] | None = None
+    for key, raw in ordered:
+        if key == "domains":
+            try:
+                domains = parse_domains(raw)
+            except ValueError as exc:
+                raise InvalidInput(f"domains: {exc}", code="INVALID_SETTING", field=key) from exc
+            continue
+        if key not in _COLUMNS:
+            raise InvalidInput(
+                f"unknown setting {key!r}; known settings: {', '.join(SETTING_KEYS)}",
+                code="UNKNOWN_SETTING",
+                field=key,
+            )
+        column, parse = _COLUMNS[key]
+        try:
+            values[column] = parse(raw, current)
+        except ValueError as exc:
+            raise InvalidInput(f"{key}: {exc}", code="INVALID_SETTING", field=key) from exc
+        if column == "default_currency":
+            current.default_currency = values[column]
+    if domains is not None:
+        await _replace_domains(session, project_id, domains)
+    for column, value in values.items():
+        setattr(current, column, value)
+    versions: dict[str, Any] = {"settings_version": Project.settings_version + 1}
+    if "default_currency" in values:
+        # Product prices are shown in the store's currency, so the catalog snapshot is rebuilt too.
+        versions["catalog_version"] = Project.catalog_version + 1
+    await session.execute(update(Project).where(Project.id == project_id).values(**versions))
+
+
+async def _replace_domains(session: AsyncSession, project_id: str, domains: list[str]) -> None:
+    taken = (
+        await session.scalars(
+            select(ProjectDomain.domain).where(
+                ProjectDomain.domain.in_(domains), ProjectDomain.project_id != project_id
+            )
+        )
+    ).all()
+    if taken:
+        raise Conflict(f"domains: {', '.join(taken)} already belongs to another project", code="DOMAIN_TAKEN")
+    await session.execute(delete(ProjectDomain).where(ProjectDomain.project_id == project_id))
+    session.add_all(ProjectDomain(domain=domain, project_id=project_id) for domain in dict.fromkeys(domains))

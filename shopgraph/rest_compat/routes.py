@@ -1,0 +1,32 @@
+"""Both path families onto the same endpoints."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from shopgraph.rest_compat import catalog_routes
+from shopgraph.rest_compat.openapi import FAMILIES, openapi_document
+from shopgraph.rest_compat.responses import dumps, json_bytes
+
+ECOMMERCE_ROUTES: list[BaseRoute] = [
+    Route("/config", catalog_routes.get_config, methods=["GET"]),
+    Route("/products", catalog_routes.list_products_endpoint, methods=["GET"]),
+    Route("/products/{slug}", catalog_routes.get_product, methods=["GET"]),
+    Route("/categories", catalog_routes.list_categories, methods=["GET"]),
+]
+
+_OPENAPI = dumps(openapi_document())
+
+
+async def get_openapi(_request: Request) -> Response:
+    return json_bytes(_OPENAPI)
+
+
+def rest_routes() -> list[BaseRoute]:
+    return [
+        Route("/api/v1/openapi.json", get_openapi, methods=["GET"]),
+        Mount(FAMILIES["aerostack"].replace("{projectSlug}", "{project_slug}"), routes=ECOMMERCE_ROUTES),
+        Mount(FAMILIES["aerocall"], routes=ECOMMERCE_ROUTES),
+    ]

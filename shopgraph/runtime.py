@@ -1,0 +1,27 @@
+"""What a running app holds: settings, the database, the per-request state reader and the caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shopgraph.db.engine import Database
+from shopgraph.db.state import StateReader, state_reader_for
+from shopgraph.resolvers.store_cache import StoreCache
+from shopgraph.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    state: StateReader
+    cache: StoreCache
+
+    @classmethod
+    def start(cls, settings: Settings) -> Runtime:
+        database = Database(settings.database_url)
+        return cls(settings, database, state_reader_for(database), StoreCache(database))
+
+    async def close(self) -> None:
+        self.state.close()
+        await self.database.dispose()

@@ -1,0 +1,25 @@
+"""What every GraphQL resolver gets: the runtime and the project the request acts on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from shopgraph.db.state import ProjectState
+from shopgraph.resolvers.catalog import CatalogSnapshot
+from shopgraph.resolvers.store_settings import StoreConfig
+from shopgraph.runtime import Runtime
+
+
+@dataclass
+class GraphQLContext:
+    runtime: Runtime
+    project: ProjectState
+    request: Request
+
+    async def catalog(self) -> CatalogSnapshot:
+        return await self.runtime.cache.catalog(self.project)
+
+    async def config(self) -> StoreConfig:
+        return await self.runtime.cache.config(self.project)

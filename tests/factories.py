@@ -1,0 +1,91 @@
+"""Small builders: each test makes what it needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shopgraph.resolvers.catalog_admin import add_category, add_product, bump_catalog_version
+from shopgraph.resolvers.demo import load_demo_catalog
+from shopgraph.resolvers.projects import create_project
+from shopgraph.resolvers.store_settings import update_store_settings
+from shopgraph.runtime import Runtime
+
+AEROSTACK = "/api/v1/public/projects/{slug}/ecommerce"
+AEROCALL = "/api/v1/ecommerce"
+
+
+@dataclass(frozen=True)
+class Store:
+    id: str
+    slug: str
+    public_key: str
+    secret_key: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.public_key}"}
+
+    def aerostack(self, endpoint: str) -> str:
+        return AEROSTACK.format(slug=self.slug) + endpoint
+
+    def aerocall(self, endpoint: str) -> str:
+        return AEROCALL + endpoint
+
+    def both(self, endpoint: str) -> list[str]:
+        return [self.aerostack(endpoint), self.aerocall(endpoint)]
+
+
+async def make_store(
+    runtime: Runtime,
+    slug: str,
+    *,
+    demo: bool = False,
+    settings: dict[str, str] | None = None,
+    currency: str = "USD",
+) -> Store:
+    async with runtime.database.write() as session:
+        created = await create_project(session, slug, currency=currency)
+        if demo:
+            await load_demo_catalog(session, created.id)
+        if settings:
+            await update_store_settings(session, created.id, settings)
+    return Store(created.id, created.slug, created.public_key, created.secret_key)
+
+
+async def make_category(runtime: Runtime, store: Store, name: str, parent_id: str | None = None) -> str:
+    async with runtime.database.write() as session:
+        category = await add_category(session, store.id, name=name, parent_id=parent_id)
+        await bump_catalog_version(session, store.id)
+    return category.id
+
+
+async def make_product(runtime: Runtime, store: Store, name: str, price_minor: int = 1000, **fields: Any) -> str:
+    async with runtime.database.write() as session:
+        product = await add_product(session, store.id, name=name, price_minor=price_minor, **fields)
+        await bump_catalog_version(session, store.id)
+    return product.id
+
+
+async def make_products(runtime: Runtime, store: Store, count: int, variants_each: int = 3) -> None:
+    async with runtime.database.write() as session:
+        for index in range(count):
+            await add_product(
+                session,
+                store.id,
+                name=f"Item {index:04d}",
+                price_minor=1000 + index,
+                attributes={"color": "red" if index % 2 else "blue"},
+                stock=10,
+                variants=[
+                    {
+                        "name": f"V{v}",
+                        "sku": f"SKU-{index}-{v}",
+                        "price_minor": 1000 + index,
+                        "stock": 5,
+                        "options": {"size": str(v)},
+                    }
+                    for v in range(variants_each)
+                ],
+            )
+        await bump_catalog_version(session, store.id)
