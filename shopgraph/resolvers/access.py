@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from shopgraph.db.state import BY_DOMAIN, BY_KEY, BY_SLUG, ProjectState, StateReader
 from shopgraph.errors import Unauthorized
 from shopgraph.resolvers.keys import SECRET, hash_key, looks_like_key
@@ -51,6 +53,16 @@ def slug_from_host(host: str | None, base_domain: str | None) -> str | None:
     return None
 
 
+def could_be_custom_domain(host: str) -> bool:
+    if "." not in host:
+        return False
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return True
+    return False
+
+
 async def project_from_host_or_key(
     reader: StateReader, host: str | None, base_domain: str | None, key: str | None, *, require_key: bool = True
 ) -> ProjectState:
@@ -63,7 +75,7 @@ async def project_from_host_or_key(
         if slug is not None:
             host_names_project = True
             host_state = await reader.fetch(BY_SLUG, slug)
-        else:
+        elif could_be_custom_domain(host):
             host_state = await reader.fetch(BY_DOMAIN, host)
             host_names_project = host_state is not None
     if key:

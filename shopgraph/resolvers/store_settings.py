@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph import money
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
 from shopgraph.errors import Conflict, InvalidInput
+from shopgraph.resolvers.access import could_be_custom_domain
 
 PAYMENT_PROVIDERS = ("stripe", "razorpay", "manual")
 STRIPE_MODES = ("checkout_session", "payment_intent")
@@ -170,7 +171,7 @@ def parse_domains(raw: str) -> list[str]:
                 for label in labels
             )
         )
-        if not valid:
+        if not valid or not could_be_custom_domain(item):
             raise ValueError(f"{item!r} is not a host name such as shop.example.com")
         domains.append(item)
     return domains
