@@ -1,0 +1,1 @@
+"""shopgraph: a self-hosted commerce API."""

@@ -176,3 +176,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (DomainError, CommandError) as error:
         print(f"shopgraph: {getattr(error, 'message', error)}", file=sys.stderr)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
@@ -21,6 +22,7 @@ from shopgraph.schema.context import GraphQLContext
 
 PROJECT_SCOPE_KEY = "shopgraph.project"
 Authenticate = Callable[[Request, Runtime], Awaitable[ProjectState]]
+_HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
 def cacheable_document(query: str, root_fields: frozenset[str]) -> bool:
@@ -46,6 +48,19 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
         self.runtime = runtime
         self.cacheable_root_fields = cacheable_root_fields
         self._cacheable: LRU[str, bool] = LRU(512)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As Strawberry's, but a refused HTTP request (a malformed body, too many operations) gets JSON."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:
+            code = _HTTP_CODES.get(error.status_code, "BAD_REQUEST")
+            await send_json_error(send, error.status_code, code, error.reason)
+            return
+        await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> GraphQLContext:
         # GraphiQL's page is served without a project; every operation has one.

@@ -1,0 +1,1 @@
+"""The domain: projects, settings, catalog, carts, coupons; shared by the REST and GraphQL doors."""

@@ -1,0 +1,1 @@
+"""The REST compatibility layer for the Aerostack and Aerocall path families."""

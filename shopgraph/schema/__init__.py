@@ -1,0 +1,1 @@
+"""Strawberry GraphQL schemas and their HTTP door."""
