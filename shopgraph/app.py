@@ -68,7 +68,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     settings = settings or Settings.from_env()
     runtime = runtime or Runtime.start(settings)
     storefront_view = ShopGraphQL(
-        build_schema(settings, storefront.Query), runtime, cacheable_root_fields=storefront.CACHEABLE_ROOT_FIELDS
+        build_schema(settings, storefront.Query, storefront.Mutation),
+        runtime,
+        cacheable_root_fields=storefront.CACHEABLE_ROOT_FIELDS,
     )
 
     @asynccontextmanager

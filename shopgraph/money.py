@@ -99,3 +99,9 @@ def parse_amount(value: object, currency: str) -> int:
 def percentage_of(minor: int, percent: Decimal) -> int:
     """`percent` % of an amount in minor units, rounded half-up to a whole minor unit."""
     return int((Decimal(minor) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def percent_from_basis_points(basis_points: int) -> Decimal:
+    """1000 -> Decimal("10"), 725 -> Decimal("7.25"): no trailing zeros beyond what the value needs."""
+    exact = Decimal(basis_points).scaleb(-2)
+    return exact.quantize(Decimal(1)) if basis_points % 100 == 0 else exact.quantize(Decimal("0.01")).normalize()

@@ -89,3 +89,13 @@ async def make_products(runtime: Runtime, store: Store, count: int, variants_eac
                 ],
             )
         await bump_catalog_version(session, store.id)
+
+
+async def product_ids(client: Any, store: Store) -> dict[str, dict[str, Any]]:
+    """Every active product of a store by slug, as the REST API shows it."""
+    response = await client.get(store.aerocall("/products"), params={"limit": 100}, headers=store.auth)
+    return {product["slug"]: product for product in response.json()["products"]}
+
+
+def variant_id(product: dict[str, Any], name: str) -> str:
+    return next(variant["id"] for variant in product["variants"] if variant["name"] == name)  # type: ignore[no-any-return]

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -178,4 +179,50 @@ class Coupon(Base):
     once_per_customer: Mapped[bool] = mapped_column(Boolean, default=False)
     product_ids: Mapped[list[Any]] = mapped_column(default=list)
     category_ids: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+
+
+class Cart(Base):
+    __tablename__ = "carts"
+    __table_args__ = (Index("ix_carts_updated_at", "updated_at"),)
+
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    coupon_id: Mapped[str | None] = mapped_column(ForeignKey("coupons.id", ondelete="SET NULL"))
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+    updated_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+
+
+class CartItem(Base):
+    __tablename__ = "cart_items"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["project_id", "cart_id"], ["carts.project_id", "carts.id"], ondelete="CASCADE", name="fk_cart_items_cart"
+        ),
+        UniqueConstraint("project_id", "cart_id", "product_id", "variant_key"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(40))
+    cart_id: Mapped[str] = mapped_column(String(64))
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    variant_id: Mapped[str | None] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    # The variant id, or "" for a product without variants: NULLs never collide in a unique constraint.
+    variant_key: Mapped[str] = mapped_column(String(40))
+    quantity: Mapped[int] = mapped_column(Integer)
+    added_unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+
+
+class CouponRedemption(Base):
+    """One use of a coupon; written by checkout, read to enforce once-per-customer coupons."""
+
+    __tablename__ = "coupon_redemptions"
+    __table_args__ = (Index("ix_coupon_redemptions_coupon_email", "coupon_id", "email"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    coupon_id: Mapped[str] = mapped_column(ForeignKey("coupons.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    order_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)

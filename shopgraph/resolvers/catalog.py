@@ -7,7 +7,7 @@ next request on any process sees a new version and builds a new snapshot.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,36 +283,48 @@ async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapsh
     return CatalogSnapshot(project_id, version, currency, products, categories)
 
 
-def validate_query(query: ProductQuery, snapshot: CatalogSnapshot) -> ProductQuery:
+# The names a caller knows the query's parts by: the REST parameters by default.
+REST_PARAMETER_NAMES: Mapping[str, str] = {
+    "page": "page", "limit": "limit", "sort": "sort", "min_price": "min_price", "max_price": "max_price",
+    "category_id": "category_id", "search": "q", "attributes": "attr.",
+}  # fmt: skip
+
+
+def validate_query(
+    query: ProductQuery, snapshot: CatalogSnapshot, names: Mapping[str, str] = REST_PARAMETER_NAMES
+) -> ProductQuery:
     if query.page < 1:
-        raise InvalidParameter("page", "must be a whole number of at least 1")
+        raise InvalidParameter(names["page"], "must be a whole number of at least 1")
     if not 1 <= query.limit <= MAX_LIMIT:
-        raise InvalidParameter("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+        raise InvalidParameter(names["limit"], f"must be a whole number from 1 to {MAX_LIMIT}")
     if query.sort not in SORTS:
-        raise InvalidParameter("sort", f"must be one of {', '.join(SORTS)}")
-    for name, value in (("min_price", query.min_price_minor), ("max_price", query.max_price_minor)):
+        raise InvalidParameter(names["sort"], f"must be one of {', '.join(SORTS)}")
+    for key, value in (("min_price", query.min_price_minor), ("max_price", query.max_price_minor)):
         if value is not None and value < 0:
-            raise InvalidParameter(name, "must not be negative")
+            raise InvalidParameter(names[key], "must not be negative")
     if (
         query.min_price_minor is not None
         and query.max_price_minor is not None
         and query.min_price_minor > query.max_price_minor
     ):
-        raise InvalidParameter("min_price", "must not be greater than max_price")
+        raise InvalidParameter(names["min_price"], f"must not be greater than {names['max_price']}")
     if query.category_id is not None and query.category_id not in snapshot.categories_by_id:
-        raise InvalidParameter("category_id", "no such category")
+        raise InvalidParameter(names["category_id"], "no such category")
     if query.search is not None and len(query.search) > 200:
-        raise InvalidParameter("q", "at most 200 characters")
+        raise InvalidParameter(names["search"], "at most 200 characters")
     for name, value in query.attributes:
+        parameter = f"{names['attributes']}{name}"
         if not ATTRIBUTE_NAME.match(name):
-            raise InvalidParameter(f"attr.{name}", "attribute names use letters, digits, '_', '-' and '.'")
+            raise InvalidParameter(parameter, "attribute names use letters, digits, '_', '-' and '.'")
         if not value or len(value) > 200:
-            raise InvalidParameter(f"attr.{name}", "give a value of 1 to 200 characters")
+            raise InvalidParameter(parameter, "give a value of 1 to 200 characters")
     return query
 
 
-def list_products(snapshot: CatalogSnapshot, query: ProductQuery) -> ProductPage:
-    validate_query(query, snapshot)
+def list_products(
+    snapshot: CatalogSnapshot, query: ProductQuery, names: Mapping[str, str] = REST_PARAMETER_NAMES
+) -> ProductPage:
+    validate_query(query, snapshot, names)
     products: Iterable[ProductView] = snapshot.sorted_products(query.sort)
     if query.category_id is not None:
         wanted = snapshot.category_with_descendants(query.category_id)

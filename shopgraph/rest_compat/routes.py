@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from shopgraph.rest_compat import catalog_routes
+from shopgraph.rest_compat import cart_routes, catalog_routes
 from shopgraph.rest_compat.openapi import FAMILIES, openapi_document
 from shopgraph.rest_compat.responses import dumps, json_bytes
 
@@ -15,6 +15,14 @@ ECOMMERCE_ROUTES: list[BaseRoute] = [
     Route("/products", catalog_routes.list_products_endpoint, methods=["GET"]),
     Route("/products/{slug}", catalog_routes.get_product, methods=["GET"]),
     Route("/categories", catalog_routes.list_categories, methods=["GET"]),
+    Route("/cart/{cart_id}", cart_routes.get_cart, methods=["GET"]),
+    Route("/cart/{cart_id}", cart_routes.clear_cart, methods=["DELETE"]),
+    Route("/cart/{cart_id}/items", cart_routes.add_item, methods=["POST"]),
+    Route("/cart/{cart_id}/items/{item_id}", cart_routes.update_item, methods=["PATCH"]),
+    Route("/cart/{cart_id}/items/{item_id}", cart_routes.remove_item, methods=["DELETE"]),
+    Route("/cart/{cart_id}/coupon", cart_routes.apply_coupon, methods=["POST"]),
+    Route("/cart/{cart_id}/coupon", cart_routes.remove_coupon, methods=["DELETE"]),
+    Route("/coupons/validate", cart_routes.validate_coupon, methods=["POST"]),
 ]
 
 _OPENAPI = dumps(openapi_document())

@@ -5,8 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from shopgraph.money import to_json_number
+from shopgraph.money import percent_from_basis_points, to_json_number
+from shopgraph.resolvers import coupons
+from shopgraph.resolvers.carts import CartLine, CartView
 from shopgraph.resolvers.catalog import CategoryView, ProductPage, ProductView, VariantView
+from shopgraph.resolvers.coupon_validation import CouponCheck
+from shopgraph.resolvers.coupons import CouponRule
 from shopgraph.resolvers.store_settings import StoreConfig
 
 
@@ -82,4 +86,78 @@ def category_json(category: CategoryView) -> dict[str, Any]:
         "parent_id": category.parent_id,
         "position": category.position,
         "children": [category_json(child) for child in category.children],
+    }
+
+
+def coupon_value(coupon: CouponRule, currency: str) -> int | float:
+    if coupon.type == "percentage":
+        return number(percent_from_basis_points(coupon.percent_basis_points or 0))
+    if coupon.type == "fixed":
+        return to_json_number(coupon.amount_minor or 0, currency)
+    return 0
+
+
+def cart_line_json(line: CartLine, currency: str) -> dict[str, Any]:
+    previous = line.previous_unit_price_minor
+    return {
+        "id": line.id,
+        "product_id": line.product_id,
+        "variant_id": line.variant_id,
+        "name": line.name,
+        "variant_name": line.variant_name,
+        "sku": line.sku,
+        "slug": line.slug,
+        "image": line.image,
+        "unit_price": to_json_number(line.unit_price_minor, currency),
+        "quantity": line.quantity,
+        "line_total": to_json_number(line.line_total_minor, currency),
+        "discount": to_json_number(line.discount_minor, currency),
+        "issues": list(line.issues),
+        "available_quantity": line.available_quantity,
+        "previous_unit_price": None if previous is None else to_json_number(previous, currency),
+    }
+
+
+def cart_json(cart: CartView) -> dict[str, Any]:
+    currency = cart.currency
+    totals = cart.totals
+    coupon = cart.coupon
+    return {
+        "id": cart.id,
+        "currency": currency,
+        "items": [cart_line_json(line, currency) for line in cart.lines],
+        "item_count": cart.item_count,
+        "coupon": None
+        if coupon is None
+        else {
+            "code": coupon.code,
+            "type": coupon.type,
+            "value": coupon_value(coupon, currency),
+            "applied": cart.coupon_applied,
+        },
+        "coupon_error": None
+        if cart.coupon_problem is None
+        else {"reason": cart.coupon_problem, "message": coupons.MESSAGES[cart.coupon_problem]},
+        "subtotal": to_json_number(totals.subtotal_minor, currency),
+        "discount_total": to_json_number(totals.discount_total_minor, currency),
+        "tax_total": to_json_number(totals.tax_total_minor, currency),
+        "shipping_total": to_json_number(totals.shipping_total_minor, currency),
+        "grand_total": to_json_number(totals.grand_total_minor, currency),
+        "updated_at": cart.updated_at,
+    }
+
+
+def coupon_check_json(check: CouponCheck, currency: str) -> dict[str, Any]:
+    if not check.valid:
+        return {"valid": False, "code": check.code, "reason": check.reason, "message": check.message}
+    coupon = check.coupon
+    assert coupon is not None
+    discount = check.discount_minor
+    return {
+        "valid": True,
+        "code": coupon.code,
+        "type": coupon.type,
+        "value": coupon_value(coupon, currency),
+        "discount_amount": None if discount is None else to_json_number(discount, currency),
+        "message": check.message,
     }

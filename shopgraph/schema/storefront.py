@@ -10,6 +10,7 @@ from strawberry.types import Info
 from shopgraph import money
 from shopgraph.errors import InvalidParameter
 from shopgraph.resolvers.catalog import ProductQuery, find_product, list_products
+from shopgraph.schema.cart_mutations import CartMutation, CartQuery
 from shopgraph.schema.types import (
     AttributeFilter,
     Category,
@@ -24,6 +25,12 @@ from shopgraph.schema.types import (
 # until either version changes.
 CACHEABLE_ROOT_FIELDS = frozenset({"storeConfig", "products", "product", "categories", "__typename"})
 
+# Errors name the arguments as a GraphQL caller wrote them.
+ARGUMENT_NAMES = {
+    "page": "page", "limit": "limit", "sort": "sort", "min_price": "minPrice", "max_price": "maxPrice",
+    "category_id": "categoryId", "search": "search", "attributes": "attributes.",
+}  # fmt: skip
+
 
 def _minor(name: str, value: Decimal | None, currency: str) -> int | None:
     if value is None:
@@ -35,7 +42,7 @@ def _minor(name: str, value: Decimal | None, currency: str) -> int | None:
 
 
 @strawberry.type
-class Query:
+class CatalogQuery:
     @strawberry.field
     async def store_config(self, info: Info) -> StoreConfig:
         return StoreConfig(model=await info.context.config())
@@ -66,7 +73,7 @@ class Query:
             in_stock=bool(in_stock),
             attributes=tuple((item.name, item.value) for item in attributes or ()),
         )
-        result = list_products(snapshot, query)
+        result = list_products(snapshot, query, ARGUMENT_NAMES)
         return ProductPage(
             items=[Product(view=view) for view in result.items],
             total=result.total,
@@ -83,3 +90,13 @@ class Query:
     async def categories(self, info: Info) -> list[Category]:
         snapshot = await info.context.catalog()
         return [Category(view=view) for view in snapshot.category_roots]
+
+
+@strawberry.type
+class Query(CatalogQuery, CartQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(CartMutation):
+    pass

@@ -1,0 +1,36 @@
+"""Request bodies: a JSON object, with the guides' camelCase names or their snake_case twins."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from starlette.requests import Request
+
+from shopgraph.errors import InvalidInput
+
+_CAMEL_HUMP = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+async def json_object(request: Request, *, required: bool = True) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        if required:
+            raise InvalidInput("the request needs a JSON object body", code="INVALID_BODY")
+        return {}
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput("the body is not valid JSON", code="INVALID_JSON") from exc
+    if not isinstance(body, dict):
+        raise InvalidInput("the body must be a JSON object", code="INVALID_BODY")
+    return body
+
+
+def field(body: dict[str, Any], name: str, default: Any = None) -> Any:
+    """`productId` or `product_id`, whichever the caller sent."""
+    if name in body:
+        return body[name]
+    snake = _CAMEL_HUMP.sub("_", name).lower()
+    return body.get(snake, default)
