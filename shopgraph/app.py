@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +28,7 @@ from shopgraph.schema import storefront
 from shopgraph.schema.build import build_schema
 from shopgraph.schema.view import GraphQLDoor, ShopGraphQL
 from shopgraph.settings import Settings
+from shopgraph.worker import Worker
 
 log = logging.getLogger("shopgraph")
 
@@ -75,9 +78,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        worker_task = (
+            asyncio.create_task(Worker(settings, runtime.database).run_forever()) if settings.run_worker else None
+        )
         try:
             yield
         finally:
+            if worker_task is not None:
+                worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker_task
             await runtime.close()
 
     app = Starlette(

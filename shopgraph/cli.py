@@ -17,6 +17,7 @@ from shopgraph.resolvers.demo import load_demo_catalog
 from shopgraph.resolvers.projects import CreatedProject, create_project, issue_keys, project_by_slug
 from shopgraph.resolvers.store_settings import update_store_settings
 from shopgraph.settings import Settings
+from shopgraph.worker import Worker
 
 DEMO_SLUG = "demo"
 
@@ -63,6 +64,14 @@ async def _set(settings: Settings, slug: str, changes: dict[str, str]) -> None:
         await database.dispose()
 
 
+async def _work(settings: Settings) -> None:
+    database = Database(settings.database_url)
+    try:
+        await Worker(settings, database).run_forever()
+    finally:
+        await database.dispose()
+
+
 def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
     changes: dict[str, str] = {}
     for pair in pairs:
@@ -102,6 +111,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     upgrade_database(settings.database_url)
     if args.demo:
         _print_demo(args.host, args.port, *asyncio.run(_ensure_demo(settings)))
+    if args.no_worker:
+        os.environ["SHOPGRAPH_RUN_WORKER"] = "0"
     uvicorn.run(
         "shopgraph.app:create_app",
         factory=True,
@@ -125,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-worker", action="store_true", help="do not run the delivery worker in this process")
 
     commands.add_parser("migrate", help="apply database migrations and exit")
+    commands.add_parser("worker", help="run only the background worker (sweeps), for several API processes")
 
     project = commands.add_parser("project", help="create and configure projects")
     project_commands = project.add_subparsers(dest="project_command", required=True)
@@ -149,6 +161,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     upgrade_database(settings.database_url)
     if args.command == "migrate":
         print("database is up to date")
+        return 0
+    if args.command == "worker":
+        asyncio.run(_work(settings))
         return 0
     if args.project_command == "create":
         created = asyncio.run(_create(settings, args.slug, args.name, args.currency, args.demo))
@@ -176,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (DomainError, CommandError) as error:
         print(f"shopgraph: {getattr(error, 'message', error)}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./shopgraph.db"
 
@@ -27,7 +27,9 @@ class Settings:
     graphql_max_batch: int = 10
     max_body_bytes: int = 1024 * 1024
     max_query_string_bytes: int = 4096
-    extra: dict[str, str] = field(default_factory=dict)
+    cart_ttl_days: int = 30
+    run_worker: bool = True
+    sweep_interval_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -42,4 +44,7 @@ class Settings:
             graphql_max_aliases=int(env.get("SHOPGRAPH_GRAPHQL_MAX_ALIASES", 50)),
             graphql_max_tokens=int(env.get("SHOPGRAPH_GRAPHQL_MAX_TOKENS", 5000)),
             graphql_max_batch=int(env.get("SHOPGRAPH_GRAPHQL_MAX_BATCH", 10)),
+            cart_ttl_days=int(env.get("SHOPGRAPH_CART_TTL_DAYS", 30)),
+            run_worker=_flag(env.get("SHOPGRAPH_RUN_WORKER"), True),
+            sweep_interval_seconds=float(env.get("SHOPGRAPH_SWEEP_INTERVAL_SECONDS", 60)),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 FAMILIES = {
@@ -41,20 +42,46 @@ _PRODUCT_QUERY = [
     },
 ]
 
-# (method, endpoint, summary, needs a key, parameters, response schema)
-ENDPOINTS: list[tuple[str, str, str, bool, list[dict[str, Any]], str]] = [
-    ("get", "/config", "Store configuration", False, [], "Config"),
-    ("get", "/products", "List active products", True, _PRODUCT_QUERY, "ProductPage"),
-    (
-        "get",
-        "/products/{slug}",
-        "One active product by slug",
-        True,
-        [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "Product",
+_CART_ID = {"name": "cartId", "in": "path", "required": True,
+            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}  # fmt: skip
+_ITEM_ID = {"name": "itemId", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    summary: str
+    response: str
+    parameters: tuple[dict[str, Any], ...] = ()
+    body: str | None = None
+    needs_key: bool = True
+    errors: tuple[int, ...] = (400, 401, 404)
+
+
+ENDPOINTS = [
+    Endpoint("get", "/config", "Store configuration", "Config", needs_key=False),
+    Endpoint("get", "/products", "List active products", "ProductPage", tuple(_PRODUCT_QUERY)),
+    Endpoint(
+        "get", "/products/{slug}", "One active product by slug", "Product",
+        ({"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},),
     ),
-    ("get", "/categories", "The category tree", True, [], "CategoryTree"),
-]
+    Endpoint("get", "/categories", "The category tree", "CategoryTree"),
+    Endpoint("get", "/cart/{cartId}", "A cart (an unknown id is an empty cart)", "Cart", (_CART_ID,)),
+    Endpoint("delete", "/cart/{cartId}", "Empty the cart", "Cart", (_CART_ID,)),
+    Endpoint(
+        "post", "/cart/{cartId}/items", "Add or increment an item; creates the cart", "Cart", (_CART_ID,),
+        body="AddItem", errors=(400, 401, 404, 409),
+    ),
+    Endpoint(
+        "patch", "/cart/{cartId}/items/{itemId}", "Set an item's quantity (0 removes it)", "Cart",
+        (_CART_ID, _ITEM_ID), body="SetQuantity", errors=(400, 401, 404, 409),
+    ),
+    Endpoint("delete", "/cart/{cartId}/items/{itemId}", "Remove an item", "Cart", (_CART_ID, _ITEM_ID)),
+    Endpoint("post", "/cart/{cartId}/coupon", "Apply a coupon", "Cart", (_CART_ID,), body="CouponCode"),
+    Endpoint("delete", "/cart/{cartId}/coupon", "Remove the coupon", "Cart", (_CART_ID,)),
+    Endpoint("post", "/coupons/validate", "Would this coupon work?", "CouponValidation", body="CouponValidate"),
+]  # fmt: skip
 
 _MONEY = {"type": "number", "description": "main units, rounded to the currency's digits"}
 _MS = {"type": "integer", "description": "epoch milliseconds"}
@@ -139,31 +166,27 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def _operation(
-    family: str,
-    method: str,
-    endpoint: str,
-    summary: str,
-    needs_key: bool,
-    parameters: list[dict[str, Any]],
-    schema: str,
-) -> dict[str, Any]:
+def _operation(family: str, endpoint: Endpoint) -> dict[str, Any]:
+    path_words = endpoint.path.strip("/").replace("/", "_").replace("{", "").replace("}", "")
     operation: dict[str, Any] = {
-        "operationId": f"{family}_{method}_{endpoint.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+        "operationId": f"{family}_{endpoint.method}_{path_words}",
         "tags": [family],
-        "summary": summary,
-        "parameters": ([_SLUG_PARAM] if family == "aerostack" else []) + parameters,
+        "summary": endpoint.summary,
+        "parameters": ([_SLUG_PARAM] if family == "aerostack" else []) + list(endpoint.parameters),
         "responses": {
             "200": {
                 "description": "OK",
-                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{endpoint.response}"}}},
             },
-            "400": _ERROR,
-            "401": _ERROR,
-            "404": _ERROR,
+            **{str(status): _ERROR for status in endpoint.errors},
         },
     }
-    if not needs_key:
+    if endpoint.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{endpoint.body}"}}},
+        }
+    if not endpoint.needs_key:
         operation["security"] = []
     return operation
 
@@ -171,10 +194,8 @@ def _operation(
 def openapi_document() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for family, base in FAMILIES.items():
-        for method, endpoint, summary, needs_key, parameters, schema in ENDPOINTS:
-            paths.setdefault(base + endpoint, {})[method] = _operation(
-                family, method, endpoint, summary, needs_key, parameters, schema
-            )
+        for endpoint in ENDPOINTS:
+            paths.setdefault(base + endpoint.path, {})[endpoint.method] = _operation(family, endpoint)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -198,3 +219,64 @@ def openapi_document() -> dict[str, Any]:
         },
         "security": [{"bearer": []}, {"token": []}],
     }
+
+
+_NULLABLE_MONEY = {"type": ["number", "null"]}
+_STRING = {"type": "string"}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+SCHEMAS.update(
+    {
+        "CartItem": {
+            "type": "object",
+            "properties": {
+                "id": _STRING, "product_id": _STRING, "variant_id": _NULLABLE_STRING, "name": _STRING,
+                "variant_name": _NULLABLE_STRING, "sku": _NULLABLE_STRING, "slug": _STRING, "image": _NULLABLE_STRING,
+                "unit_price": _MONEY, "quantity": {"type": "integer"}, "line_total": _MONEY, "discount": _MONEY,
+                "issues": {"type": "array", "items": {"type": "string", "enum": [
+                    "UNAVAILABLE", "OUT_OF_STOCK", "INSUFFICIENT_STOCK", "PRICE_CHANGED"]}},
+                "available_quantity": {"type": ["integer", "null"]}, "previous_unit_price": _NULLABLE_MONEY,
+            },
+        },
+        "Cart": {
+            "type": "object",
+            "properties": {
+                "id": _STRING, "currency": _STRING,
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/CartItem"}},
+                "item_count": {"type": "integer"},
+                "coupon": {"type": ["object", "null"], "properties": {
+                    "code": _STRING, "type": _STRING, "value": {"type": "number"}, "applied": {"type": "boolean"}}},
+                "coupon_error": {"type": ["object", "null"], "properties": {"reason": _STRING, "message": _STRING}},
+                "subtotal": _MONEY, "discount_total": _MONEY, "tax_total": _MONEY, "shipping_total": _MONEY,
+                "grand_total": _MONEY, "updated_at": {"type": ["integer", "null"]},
+            },
+        },
+        "AddItem": {
+            "type": "object",
+            "required": ["productId"],
+            "properties": {
+                "productId": _STRING, "variantId": _NULLABLE_STRING,
+                "quantity": {"type": "integer", "minimum": 1, "maximum": 999, "default": 1},
+            },
+        },
+        "SetQuantity": {
+            "type": "object", "required": ["quantity"],
+            "properties": {"quantity": {"type": "integer", "minimum": 0, "maximum": 999}},
+        },
+        "CouponCode": {"type": "object", "required": ["code"], "properties": {"code": _STRING}},
+        "CouponValidate": {
+            "type": "object", "required": ["code"],
+            "properties": {"code": _STRING, "cartId": _STRING, "email": {"type": "string", "format": "email"}},
+        },
+        "CouponValidation": {
+            "type": "object",
+            "properties": {
+                "valid": {"type": "boolean"}, "code": _STRING, "type": _STRING, "value": {"type": "number"},
+                "discount_amount": _NULLABLE_MONEY, "message": _STRING,
+                "reason": {"type": "string", "enum": [
+                    "NOT_FOUND", "EXPIRED", "NOT_STARTED", "INACTIVE", "USAGE_LIMIT_REACHED", "ALREADY_USED",
+                    "MIN_SUBTOTAL_NOT_MET", "NOT_APPLICABLE"]},
+            },
+        },
+    }
+)  # fmt: skip

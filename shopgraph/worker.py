@@ -1,0 +1,45 @@
+"""The background worker: periodic sweeps (stale carts now; more jobs join the same loop)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from shopgraph.db.engine import Database
+from shopgraph.ids import now_ms
+from shopgraph.resolvers.carts import purge_stale_carts
+from shopgraph.settings import Settings
+
+log = logging.getLogger("shopgraph.worker")
+
+DAY_MS = 24 * 60 * 60 * 1000
+Job = Callable[[], Awaitable[int]]
+
+
+class Worker:
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self.settings = settings
+        self.database = database
+        self.jobs: dict[str, Job] = {"stale carts removed": self.purge_carts}
+
+    async def purge_carts(self) -> int:
+        async with self.database.write() as session:
+            return await purge_stale_carts(session, older_than_ms=now_ms() - self.settings.cart_ttl_days * DAY_MS)
+
+    async def run_once(self) -> dict[str, int]:
+        done: dict[str, int] = {}
+        for name, job in self.jobs.items():
+            try:
+                done[name] = await job()
+            except Exception:
+                log.exception("worker job %r failed; it runs again on the next round", name)
+        for name, count in done.items():
+            if count:
+                log.info("%s: %d", name, count)
+        return done
+
+    async def run_forever(self) -> None:
+        while True:
+            await self.run_once()
+            await asyncio.sleep(self.settings.sweep_interval_seconds)
