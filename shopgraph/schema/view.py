@@ -9,6 +9,7 @@ from typing import Any
 from cross_web import HTTPException
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http.typevars import Context
@@ -21,6 +22,7 @@ from shopgraph.runtime import Runtime
 from shopgraph.schema.context import GraphQLContext
 
 PROJECT_SCOPE_KEY = "shopgraph.project"
+CLEAN_RESULT_SCOPE_KEY = "shopgraph.clean_result"
 Authenticate = Callable[[Request, Runtime], Awaitable[ProjectState]]
 _HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
@@ -43,36 +45,58 @@ def cacheable_document(query: str, root_fields: frozenset[str]) -> bool:
 
 
 class ShopGraphQL(GraphQL[GraphQLContext, None]):
+    """Strawberry's ASGI view, answering refusals in JSON and reusing the bytes of catalog-only answers."""
+
     def __init__(self, schema: Any, runtime: Runtime, *, cacheable_root_fields: frozenset[str] = frozenset()) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.runtime = runtime
         self.cacheable_root_fields = cacheable_root_fields
-        self._cacheable: LRU[str, bool] = LRU(512)
+        self._cacheable_bodies: LRU[bytes, bool] = LRU(512)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """As Strawberry's, but a refused HTTP request (a malformed body, too many operations) gets JSON."""
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
+        key = await self._response_cache_key(request)
+        snapshot = await self.runtime.cache.catalog(scope[PROJECT_SCOPE_KEY]) if key is not None else None
+        if snapshot is not None and (cached := snapshot.rendered.get(key)) is not None:
+            await Response(cached, media_type="application/json")(scope, receive, send)
+            return
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.run(request)
         except HTTPException as error:
             code = _HTTP_CODES.get(error.status_code, "BAD_REQUEST")
             await send_json_error(send, error.status_code, code, error.reason)
             return
+        if snapshot is not None and response.status_code == 200 and scope.get(CLEAN_RESULT_SCOPE_KEY):
+            snapshot.rendered.put(key, bytes(response.body))
         await response(scope, receive, send)
+
+    async def _response_cache_key(self, request: Request) -> tuple[str, int, bytes] | None:
+        """A key for a POSTed catalog-only query: the body itself, with the settings version it was answered at."""
+        if request.method != "POST" or PROJECT_SCOPE_KEY not in request.scope:
+            return None
+        body = await request.body()
+        cacheable = self._cacheable_bodies.get(body)
+        if cacheable is None:
+            cacheable = self._cacheable_bodies.put(body, self._is_cacheable_body(body))
+        if not cacheable:
+            return None
+        request.scope[CLEAN_RESULT_SCOPE_KEY] = True
+        return ("graphql", request.scope[PROJECT_SCOPE_KEY].settings_version, body)
+
+    def _is_cacheable_body(self, body: bytes) -> bool:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return False
+        query = data.get("query") if isinstance(data, dict) else None
+        return isinstance(query, str) and cacheable_document(query, self.cacheable_root_fields)
 
     async def get_context(self, request: Any, response: Any) -> GraphQLContext:
         # GraphiQL's page is served without a project; every operation has one.
         return GraphQLContext(runtime=self.runtime, project=request.scope.get(PROJECT_SCOPE_KEY), request=request)
-
-    def _is_cacheable(self, query: str | None) -> bool:
-        if not query or not self.cacheable_root_fields:
-            return False
-        known = self._cacheable.get(query)
-        if known is None:
-            known = self._cacheable.put(query, cacheable_document(query, self.cacheable_root_fields))
-        return known
 
     async def execute_single(
         self,
@@ -83,8 +107,7 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
         root_value: Any,
         request_data: Any,
     ) -> Any:
-        execute = super().execute_single
-        arguments = dict(
+        result = await super().execute_single(
             request=request,
             request_adapter=request_adapter,
             sub_response=sub_response,
@@ -92,21 +115,8 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
             root_value=root_value,
             request_data=request_data,
         )
-        if request_adapter.method != "POST" or not self._is_cacheable(request_data.query):
-            return await execute(**arguments)
-        snapshot = await context.catalog()
-        key = (
-            "graphql",
-            context.project.settings_version,
-            request_data.query,
-            request_data.operation_name,
-            json.dumps(request_data.variables, sort_keys=True, default=str),
-        )
-        result = snapshot.rendered.get(key)
-        if result is None:
-            result = await execute(**arguments)
-            if not result.errors:
-                snapshot.rendered.put(key, result)
+        if result.errors:
+            request.scope[CLEAN_RESULT_SCOPE_KEY] = False
         return result
 
 
