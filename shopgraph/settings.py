@@ -8,6 +8,21 @@ from dataclasses import dataclass
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./shopgraph.db"
 
 
+DEFAULT_RETRY_SCHEDULE = (5, 30, 120, 600, 1800, 3600, 10800, 21600, 43200, 86400)
+
+
+def _schedule(value: str | None) -> tuple[int, ...]:
+    if not value:
+        return DEFAULT_RETRY_SCHEDULE
+    try:
+        seconds = tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE: {value!r} is not a list of seconds like 5,30,120") from exc
+    if not seconds or any(second < 0 for second in seconds):
+        raise ValueError("SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE: give one or more non-negative numbers of seconds")
+    return seconds
+
+
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -29,7 +44,10 @@ class Settings:
     max_query_string_bytes: int = 4096
     cart_ttl_days: int = 30
     run_worker: bool = True
-    sweep_interval_seconds: float = 60.0
+    smtp_url: str | None = None
+    mail_from: str = "shop@localhost"
+    retry_schedule_seconds: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
+    worker_interval_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -46,5 +64,8 @@ class Settings:
             graphql_max_batch=int(env.get("SHOPGRAPH_GRAPHQL_MAX_BATCH", 10)),
             cart_ttl_days=int(env.get("SHOPGRAPH_CART_TTL_DAYS", 30)),
             run_worker=_flag(env.get("SHOPGRAPH_RUN_WORKER"), True),
-            sweep_interval_seconds=float(env.get("SHOPGRAPH_SWEEP_INTERVAL_SECONDS", 60)),
+            smtp_url=env.get("SHOPGRAPH_SMTP_URL") or None,
+            mail_from=env.get("SHOPGRAPH_MAIL_FROM") or "shop@localhost",
+            retry_schedule_seconds=_schedule(env.get("SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE")),
+            worker_interval_seconds=float(env.get("SHOPGRAPH_WORKER_INTERVAL_SECONDS", 2)),
         )

@@ -1,4 +1,4 @@
-"""The background worker: periodic sweeps (stale carts now; more jobs join the same loop)."""
+"""The background worker: outbox deliveries (order emails) and periodic sweeps (unpaid orders, stale carts)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from shopgraph.db.engine import Database
+from shopgraph.delivery.emails import deliver_due_emails
 from shopgraph.ids import now_ms
 from shopgraph.resolvers.carts import purge_stale_carts
+from shopgraph.resolvers.orders import expire_unpaid_orders
 from shopgraph.settings import Settings
 
 log = logging.getLogger("shopgraph.worker")
@@ -21,7 +23,18 @@ class Worker:
     def __init__(self, settings: Settings, database: Database) -> None:
         self.settings = settings
         self.database = database
-        self.jobs: dict[str, Job] = {"stale carts removed": self.purge_carts}
+        self.jobs: dict[str, Job] = {
+            "emails sent": self.send_emails,
+            "unpaid orders expired": self.expire_orders,
+            "stale carts removed": self.purge_carts,
+        }
+
+    async def send_emails(self) -> int:
+        return await deliver_due_emails(self.database, self.settings)
+
+    async def expire_orders(self) -> int:
+        async with self.database.write() as session:
+            return await expire_unpaid_orders(session, now=now_ms())
 
     async def purge_carts(self) -> int:
         async with self.database.write() as session:
@@ -42,4 +55,4 @@ class Worker:
     async def run_forever(self) -> None:
         while True:
             await self.run_once()
-            await asyncio.sleep(self.settings.sweep_interval_seconds)
+            await asyncio.sleep(self.settings.worker_interval_seconds)

@@ -13,6 +13,8 @@ from shopgraph.settings import Settings
 from tests.databases import PostgresDatabase, SqliteTemplate, selected_backends
 from tests.factories import Store, make_store
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 BACKENDS = selected_backends()
 
 

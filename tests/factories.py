@@ -99,3 +99,21 @@ async def product_ids(client: Any, store: Store) -> dict[str, dict[str, Any]]:
 
 def variant_id(product: dict[str, Any], name: str) -> str:
     return next(variant["id"] for variant in product["variants"] if variant["name"] == name)  # type: ignore[no-any-return]
+
+
+ADDRESS = {"line1": "123 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"}
+
+
+async def fill_cart(client: Any, store: Store, cart_id: str, lines: list[tuple[str, int]]) -> None:
+    """Adds (product id, quantity) lines to a cart through the REST API."""
+    for product_id, quantity in lines:
+        response = await client.post(
+            store.aerocall(f"/cart/{cart_id}/items"),
+            json={"productId": product_id, "quantity": quantity},
+            headers=store.auth,
+        )
+        assert response.status_code == 200, response.text
+
+
+def checkout_body(cart_id: str, email: str = "ann@example.com", **extra: Any) -> dict[str, Any]:
+    return {"cartId": cart_id, "email": email, "shippingAddress": ADDRESS, **extra}

@@ -81,7 +81,33 @@ ENDPOINTS = [
     Endpoint("post", "/cart/{cartId}/coupon", "Apply a coupon", "Cart", (_CART_ID,), body="CouponCode"),
     Endpoint("delete", "/cart/{cartId}/coupon", "Remove the coupon", "Cart", (_CART_ID,)),
     Endpoint("post", "/coupons/validate", "Would this coupon work?", "CouponValidation", body="CouponValidate"),
+    Endpoint(
+        "post", "/checkout", "Turn the cart into an order and start its payment", "Checkout",
+        ({"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 255},
+          "description": "a retry with the same key and body returns the same order; another body is a 409"},),
+        body="CheckoutRequest", errors=(400, 401, 409, 502),
+    ),
+    Endpoint(
+        "get", "/orders", "A customer's orders, newest first", "OrderPage",
+        ({"name": "email", "in": "query", "required": True, "schema": {"type": "string", "format": "email"}},
+         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}),
+    ),
+    Endpoint(
+        "get", "/orders/{orderId}", "One order, for the email it was placed with", "Order",
+        ({"name": "orderId", "in": "path", "required": True, "schema": {"type": "string"}},
+         {"name": "email", "in": "query", "required": True, "schema": {"type": "string", "format": "email"}}),
+    ),
+    Endpoint(
+        "post", "/payments/razorpay/verify", "Check the Razorpay modal's signature; the order is paid at once",
+        "RazorpayVerified", body="RazorpayVerify",
+    ),
 ]  # fmt: skip
+
+WEBHOOK_PATHS = {
+    "/api/v1/webhooks/stripe/{projectSlug}": "Stripe events, verified with the project's stripe_webhook_secret",
+    "/api/v1/webhooks/razorpay/{projectSlug}": "Razorpay events, verified with the project's razorpay_webhook_secret",
+}
 
 _MONEY = {"type": "number", "description": "main units, rounded to the currency's digits"}
 _MS = {"type": "integer", "description": "epoch milliseconds"}
@@ -196,6 +222,13 @@ def openapi_document() -> dict[str, Any]:
     for family, base in FAMILIES.items():
         for endpoint in ENDPOINTS:
             paths.setdefault(base + endpoint.path, {})[endpoint.method] = _operation(family, endpoint)
+    for path, summary in WEBHOOK_PATHS.items():
+        paths[path] = {"post": {
+            "operationId": "webhook_" + path.split("/")[4], "tags": ["provider webhooks"], "summary": summary,
+            "parameters": [_SLUG_PARAM], "security": [],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "received (also for a repeated event)"}, "400": _ERROR, "404": _ERROR},
+        }}  # fmt: skip
     return {
         "openapi": "3.1.0",
         "info": {
@@ -277,6 +310,103 @@ SCHEMAS.update(
                     "NOT_FOUND", "EXPIRED", "NOT_STARTED", "INACTIVE", "USAGE_LIMIT_REACHED", "ALREADY_USED",
                     "MIN_SUBTOTAL_NOT_MET", "NOT_APPLICABLE"]},
             },
+        },
+    }
+)  # fmt: skip
+
+_ADDRESS = {
+    "type": "object",
+    "required": ["line1", "city", "country"],
+    "properties": {
+        "line1": _STRING,
+        "line2": _STRING,
+        "city": _STRING,
+        "state": _STRING,
+        "postal_code": _STRING,
+        "country": {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"},
+    },
+}
+_ORDER_SUMMARY = {
+    "id": _STRING,
+    "order_number": {"type": "string", "examples": ["ORD-001"]},
+    "status": {"type": "string", "enum": ["pending", "processing", "shipped", "delivered", "cancelled", "refunded"]},
+    "payment_status": {"type": "string", "enum": ["pending", "paid", "failed", "refunded"]},
+    "currency": _STRING,
+    "grand_total": _MONEY,
+    "item_count": {"type": "integer"},
+    "created_at": _MS,
+}
+
+SCHEMAS.update(
+    {
+        "Address": _ADDRESS,
+        "CheckoutRequest": {
+            "type": "object",
+            "required": ["cartId"],
+            "properties": {
+                "cartId": _STRING, "email": {"type": "string", "format": "email"},
+                "customerEmail": {"type": "string", "format": "email", "description": "the Aerocall name of email"},
+                "shippingAddress": {"$ref": "#/components/schemas/Address"},
+                "billingAddress": {"$ref": "#/components/schemas/Address"},
+                "couponCode": _STRING, "customerName": _STRING, "customerPhone": _STRING,
+                "successUrl": {"type": "string", "format": "uri"}, "cancelUrl": {"type": "string", "format": "uri"},
+            },
+        },
+        "OrderItem": {
+            "type": "object",
+            "properties": {
+                "id": _STRING, "product_id": _NULLABLE_STRING, "variant_id": _NULLABLE_STRING, "name": _STRING,
+                "variant_name": _NULLABLE_STRING, "sku": _NULLABLE_STRING, "unit_price": _MONEY,
+                "quantity": {"type": "integer"}, "line_total": _MONEY, "discount": _MONEY,
+            },
+        },
+        "OrderSummary": {"type": "object", "properties": _ORDER_SUMMARY},
+        "Order": {
+            "type": "object",
+            "properties": {
+                **_ORDER_SUMMARY, "email": _STRING, "customer_name": _NULLABLE_STRING,
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/OrderItem"}},
+                "subtotal": _MONEY, "discount_total": _MONEY, "tax_total": _MONEY, "shipping_total": _MONEY,
+                "coupon_code": _NULLABLE_STRING, "shipping_address": {"type": ["object", "null"]},
+                "billing_address": {"type": ["object", "null"]}, "payment_provider": _STRING,
+                "tracking_number": _NULLABLE_STRING, "carrier": _NULLABLE_STRING,
+                "paid_at": {"type": ["integer", "null"]}, "cancelled_at": {"type": ["integer", "null"]},
+                "updated_at": _MS,
+            },
+        },
+        "OrderPage": {
+            "type": "object",
+            "properties": {
+                "orders": {"type": "array", "items": {"$ref": "#/components/schemas/OrderSummary"}},
+                "total": {"type": "integer"}, "page": {"type": "integer"}, "limit": {"type": "integer"},
+            },
+        },
+        "Payment": {
+            "type": "object",
+            "description": "stripe: id, url (Checkout Session) or client_secret (PaymentIntent); razorpay: token, "
+            "providerOrderId, amount (minor units), currency; manual: instructions",
+            "properties": {
+                "provider": {"type": "string", "enum": ["stripe", "razorpay", "manual"]}, "id": _STRING,
+                "url": _STRING, "client_secret": _STRING, "token": _STRING, "providerOrderId": _STRING,
+                "amount": {"type": "integer"}, "currency": _STRING, "instructions": _STRING,
+            },
+        },
+        "Checkout": {
+            "type": "object",
+            "properties": {
+                "success": {"type": "boolean"}, "order": {"$ref": "#/components/schemas/Order"},
+                "payment": {"$ref": "#/components/schemas/Payment"}, "orderId": _STRING,
+                "paymentIntent": {"type": ["string", "null"], "description": "the Stripe client secret"},
+            },
+        },
+        "RazorpayVerify": {
+            "type": "object",
+            "required": ["razorpay_order_id", "razorpay_payment_id", "razorpay_signature"],
+            "properties": {"razorpay_order_id": _STRING, "razorpay_payment_id": _STRING, "razorpay_signature": _STRING},
+        },
+        "RazorpayVerified": {
+            "type": "object",
+            "properties": {"success": {"type": "boolean"}, "order": {"$ref": "#/components/schemas/Order"}},
         },
     }
 )  # fmt: skip

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from shopgraph.rest_compat import cart_routes, catalog_routes
+from shopgraph.rest_compat import cart_routes, catalog_routes, order_routes, webhook_routes
 from shopgraph.rest_compat.openapi import FAMILIES, openapi_document
 from shopgraph.rest_compat.responses import dumps, json_bytes
 
@@ -23,6 +23,10 @@ ECOMMERCE_ROUTES: list[BaseRoute] = [
     Route("/cart/{cart_id}/coupon", cart_routes.apply_coupon, methods=["POST"]),
     Route("/cart/{cart_id}/coupon", cart_routes.remove_coupon, methods=["DELETE"]),
     Route("/coupons/validate", cart_routes.validate_coupon, methods=["POST"]),
+    Route("/checkout", order_routes.checkout, methods=["POST"]),
+    Route("/orders", order_routes.list_orders, methods=["GET"]),
+    Route("/orders/{order_id}", order_routes.get_order, methods=["GET"]),
+    Route("/payments/razorpay/verify", order_routes.verify_razorpay, methods=["POST"]),
 ]
 
 _OPENAPI = dumps(openapi_document())
@@ -35,6 +39,8 @@ async def get_openapi(_request: Request) -> Response:
 def rest_routes() -> list[BaseRoute]:
     return [
         Route("/api/v1/openapi.json", get_openapi, methods=["GET"]),
+        Route("/api/v1/webhooks/stripe/{project_slug}", webhook_routes.stripe_webhook, methods=["POST"]),
+        Route("/api/v1/webhooks/razorpay/{project_slug}", webhook_routes.razorpay_webhook, methods=["POST"]),
         Mount(FAMILIES["aerostack"].replace("{projectSlug}", "{project_slug}"), routes=ECOMMERCE_ROUTES),
         Mount(FAMILIES["aerocall"], routes=ECOMMERCE_ROUTES),
     ]

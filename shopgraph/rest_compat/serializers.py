@@ -5,12 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from shopgraph.db.models import Order, OrderItem
 from shopgraph.money import percent_from_basis_points, to_json_number
 from shopgraph.resolvers import coupons
 from shopgraph.resolvers.carts import CartLine, CartView
 from shopgraph.resolvers.catalog import CategoryView, ProductPage, ProductView, VariantView
+from shopgraph.resolvers.checkout import CheckoutResult
 from shopgraph.resolvers.coupon_validation import CouponCheck
 from shopgraph.resolvers.coupons import CouponRule
+from shopgraph.resolvers.orders import OrderPage, OrderWithItems
 from shopgraph.resolvers.store_settings import StoreConfig
 
 
@@ -160,4 +163,82 @@ def coupon_check_json(check: CouponCheck, currency: str) -> dict[str, Any]:
         "value": coupon_value(coupon, currency),
         "discount_amount": None if discount is None else to_json_number(discount, currency),
         "message": check.message,
+    }
+
+
+def order_item_json(item: OrderItem, currency: str) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "product_id": item.product_id,
+        "variant_id": item.variant_id,
+        "name": item.name,
+        "variant_name": item.variant_name,
+        "sku": item.sku,
+        "slug": item.slug,
+        "image": item.image,
+        "unit_price": to_json_number(item.unit_price_minor, currency),
+        "quantity": item.quantity,
+        "line_total": to_json_number(item.line_total_minor, currency),
+        "discount": to_json_number(item.discount_minor, currency),
+    }
+
+
+def order_summary_json(order: Order, item_count: int | None = None) -> dict[str, Any]:
+    currency = order.currency
+    summary = {
+        "id": order.id,
+        "order_number": order.order_number,
+        "status": order.status,
+        "payment_status": order.payment_status,
+        "currency": currency,
+        "grand_total": to_json_number(order.grand_total_minor, currency),
+        "created_at": order.created_at,
+    }
+    if item_count is not None:
+        summary["item_count"] = item_count
+    return summary
+
+
+def order_json(found: OrderWithItems) -> dict[str, Any]:
+    order = found.order
+    currency = order.currency
+    return {
+        **order_summary_json(order, sum(item.quantity for item in found.items)),
+        "email": order.email,
+        "customer_name": order.customer_name,
+        "customer_phone": order.customer_phone,
+        "items": [order_item_json(item, currency) for item in found.items],
+        "subtotal": to_json_number(order.subtotal_minor, currency),
+        "discount_total": to_json_number(order.discount_total_minor, currency),
+        "tax_total": to_json_number(order.tax_total_minor, currency),
+        "shipping_total": to_json_number(order.shipping_total_minor, currency),
+        "coupon_code": order.coupon_code,
+        "shipping_address": order.shipping_address,
+        "billing_address": order.billing_address,
+        "payment_provider": order.provider,
+        "tracking_number": order.tracking_number,
+        "carrier": order.carrier,
+        "paid_at": order.paid_at,
+        "cancelled_at": order.cancelled_at,
+        "updated_at": order.updated_at,
+    }
+
+
+def order_page_json(page: OrderPage) -> dict[str, Any]:
+    return {
+        "orders": [order_summary_json(order, page.item_counts.get(order.id, 0)) for order in page.orders],
+        "total": page.total,
+        "page": page.page,
+        "limit": page.limit,
+    }
+
+
+def checkout_json(result: CheckoutResult) -> dict[str, Any]:
+    payment = result.payment
+    return {
+        "success": True,
+        "order": order_json(result.order),
+        "payment": payment,
+        "orderId": result.order.order.id,
+        "paymentIntent": payment.get("client_secret"),
     }

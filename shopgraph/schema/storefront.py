@@ -11,6 +11,7 @@ from shopgraph import money
 from shopgraph.errors import InvalidParameter
 from shopgraph.resolvers.catalog import ProductQuery, find_product, list_products
 from shopgraph.schema.cart_mutations import CartMutation, CartQuery
+from shopgraph.schema.order_operations import OrderMutation, OrderQuery
 from shopgraph.schema.types import (
     AttributeFilter,
     Category,
@@ -93,10 +94,10 @@ class CatalogQuery:
 
 
 @strawberry.type
-class Query(CatalogQuery, CartQuery):
+class Query(CatalogQuery, CartQuery, OrderQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CartMutation):
+class Mutation(CartMutation, OrderMutation):
     pass

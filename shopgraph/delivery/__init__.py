@@ -1,0 +1,1 @@
+"""Delivery of outbox messages: claiming due messages, sending them, retrying with backoff."""

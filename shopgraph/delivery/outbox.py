@@ -1,0 +1,81 @@
+"""Claiming due outbox messages and recording each attempt.
+
+A claim sets a lease (`locked_until`) in its own short transaction, so a worker that dies mid-delivery leaves a
+message that becomes due again when the lease runs out. On PostgreSQL the claim skips rows other workers hold
+(`FOR UPDATE SKIP LOCKED`); on SQLite, `BEGIN IMMEDIATE` makes claims take turns.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select, update
+
+from shopgraph.db.engine import Database
+from shopgraph.db.models import OutboxMessage
+from shopgraph.ids import now_ms
+
+PENDING = "pending"
+DELIVERED = "delivered"
+FAILED = "failed"
+LEASE_MS = 60_000
+JITTER = 0.2
+
+
+async def claim_due(
+    database: Database, topics: Sequence[str], *, limit: int = 20, now: int | None = None
+) -> list[OutboxMessage]:
+    moment = now_ms() if now is None else now
+    async with database.write() as session:
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == PENDING,
+                OutboxMessage.topic.in_(topics),
+                OutboxMessage.next_attempt_at <= moment,
+                or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < moment),
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        messages = list((await session.scalars(query)).all())
+        if messages:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([message.id for message in messages]))
+                .values(locked_until=moment + LEASE_MS, attempts=OutboxMessage.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+        for message in messages:
+            message.attempts += 1
+    return messages
+
+
+def next_delay_seconds(attempts: int, schedule: Sequence[int]) -> float | None:
+    """The wait before the next attempt after `attempts` failed ones, with up to 20 % jitter; None: give up."""
+    if attempts > len(schedule):
+        return None
+    base = schedule[attempts - 1]
+    return base * (1 + random.uniform(0, JITTER))
+
+
+async def record_success(database: Database, message_id: str) -> None:
+    async with database.write() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(status=DELIVERED, delivered_at=now_ms(), locked_until=None, last_error=None)
+        )
+
+
+async def record_failure(database: Database, message: OutboxMessage, error: str, schedule: Sequence[int]) -> None:
+    delay = next_delay_seconds(message.attempts, schedule)
+    values: dict[str, object] = {"last_error": error[:2000], "locked_until": None}
+    if delay is None:
+        values["status"] = FAILED
+    else:
+        values["next_attempt_at"] = now_ms() + int(delay * 1000)
+    async with database.write() as session:
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))

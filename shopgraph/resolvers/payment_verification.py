@@ -1,0 +1,46 @@
+"""The Razorpay checkout modal's signature: a paid order at once, before the webhook arrives."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.db.models import Order
+from shopgraph.errors import InvalidInput, NotFound
+from shopgraph.payments.base import InvalidSignature
+from shopgraph.payments.razorpay_provider import verify_checkout_signature
+from shopgraph.resolvers.checkout import credentials_for
+from shopgraph.resolvers.orders import OrderWithItems, load_order, mark_paid
+
+
+def _required(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > 255:
+        raise InvalidInput(f"{name}: required", field=name)
+    return value
+
+
+async def verify_razorpay_checkout(
+    session: AsyncSession,
+    project_id: str,
+    *,
+    razorpay_order_id: object,
+    razorpay_payment_id: object,
+    razorpay_signature: object,
+) -> OrderWithItems:
+    provider_order = _required(razorpay_order_id, "razorpay_order_id")
+    payment = _required(razorpay_payment_id, "razorpay_payment_id")
+    signature = _required(razorpay_signature, "razorpay_signature")
+    credentials, _ = await credentials_for(session, project_id)
+    if not verify_checkout_signature(credentials, provider_order, payment, signature):
+        raise InvalidSignature("the Razorpay signature does not match this order and payment")
+    order = await session.scalar(
+        select(Order).where(
+            Order.project_id == project_id, Order.provider == "razorpay", Order.provider_reference == provider_order
+        )
+    )
+    if order is None:
+        raise NotFound("no order for this Razorpay order", code="ORDER_NOT_FOUND")
+    await mark_paid(session, order)
+    found = await load_order(session, project_id, order.id)
+    assert found is not None
+    return found

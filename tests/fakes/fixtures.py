@@ -1,0 +1,41 @@
+"""Pytest fixtures for the loopback fakes: one server per fake for the whole session, fresh state per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes.razorpay_fake import RazorpayFake
+from tests.fakes.server import LoopbackServer
+from tests.fakes.stripe_fake import StripeFake
+
+
+@pytest.fixture(scope="session")
+def stripe_fake_server() -> Iterator[StripeFake]:
+    fake = StripeFake()
+    with LoopbackServer(fake.app) as server:
+        fake.url = server.url
+        yield fake
+
+
+@pytest.fixture
+def stripe_fake(stripe_fake_server: StripeFake) -> StripeFake:
+    """A Stripe fake with no requests, objects or failures yet; `.url` is the base for `SHOPGRAPH_STRIPE_API_BASE`."""
+    stripe_fake_server.reset()
+    return stripe_fake_server
+
+
+@pytest.fixture(scope="session")
+def razorpay_fake_server() -> Iterator[RazorpayFake]:
+    fake = RazorpayFake()
+    with LoopbackServer(fake.app) as server:
+        fake.url = server.url
+        yield fake
+
+
+@pytest.fixture
+def razorpay_fake(razorpay_fake_server: RazorpayFake) -> RazorpayFake:
+    """A Razorpay fake with no requests, orders or failures yet, accepting `FAKE_KEY_ID` / `FAKE_KEY_SECRET`."""
+    razorpay_fake_server.reset()
+    return razorpay_fake_server
