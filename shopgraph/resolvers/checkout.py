@@ -20,10 +20,11 @@ from shopgraph.db.upsert import insert_for
 from shopgraph.errors import Conflict, DomainError, InvalidInput, PaymentProviderError
 from shopgraph.ids import new_id, now_ms
 from shopgraph.payments import base as payments
-from shopgraph.resolvers import coupons
+from shopgraph.resolvers import coupons, events
 from shopgraph.resolvers.carts import INSUFFICIENT_STOCK, OUT_OF_STOCK, UNAVAILABLE, price_lines, read_cart
 from shopgraph.resolvers.catalog_admin import bump_catalog_version
 from shopgraph.resolvers.coupon_validation import validate_email
+from shopgraph.resolvers.events import emit, order_data
 from shopgraph.resolvers.inventory import StockLine, take_stock
 from shopgraph.resolvers.orders import (
     PAYMENT_PENDING,
@@ -275,6 +276,7 @@ async def place_order(
     session.add_all(items)
     await session.flush()
     await bump_catalog_version(session, project_id)
+    await emit(session, project_id, events.ORDER_CREATED, order_data(order, items))
     if not online:
         await clear_cart_of(session, order)
         await enqueue_order_confirmation(session, project_id, order_id)

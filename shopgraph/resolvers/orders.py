@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph.db.models import Cart, CartItem, Coupon, CouponRedemption, Order, OrderItem
 from shopgraph.errors import InvalidParameter, NotFound
 from shopgraph.ids import now_ms
+from shopgraph.resolvers import events
 from shopgraph.resolvers.catalog_admin import bump_catalog_version
 from shopgraph.resolvers.coupon_validation import validate_email
+from shopgraph.resolvers.events import emit_order_event
 from shopgraph.resolvers.inventory import StockLine, return_stock
 from shopgraph.resolvers.outbox import enqueue_order_confirmation
 
@@ -136,6 +138,7 @@ async def mark_paid(session: AsyncSession, order: Order) -> bool:
         return False
     await clear_cart_of(session, order)
     await enqueue_order_confirmation(session, order.project_id, order.id)
+    await emit_order_event(session, order, events.ORDER_PAID)
     return True
 
 
@@ -174,6 +177,7 @@ async def cancel_unpaid(session: AsyncSession, order: Order, items: tuple[OrderI
             .values(used_count=Coupon.used_count - 1)
         )
         await session.execute(delete(CouponRedemption).where(CouponRedemption.order_id == order.id))
+    await emit_order_event(session, order, events.ORDER_CANCELLED)
     return True
 
 
@@ -185,7 +189,10 @@ async def mark_refunded(session: AsyncSession, order: Order) -> bool:
         .values(status=REFUNDED, payment_status=PAYMENT_REFUNDED, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    await emit_order_event(session, order, events.ORDER_REFUNDED)
+    return True
 
 
 async def expire_unpaid_orders(session: AsyncSession, *, now: int, batch: int = 100) -> int:
