@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -24,14 +26,24 @@ from tests.flows import (
     checkout_one_mug,
     order_state,
     outbox_count,
+    run_worker,
     stock_of,
     store_paying_with,
 )
+from tests.mail.smtp_server import SmtpServer
 
 
 @pytest.fixture
-def settings(database_url: str, razorpay_fake: RazorpayFake) -> Settings:
-    return Settings(database_url=database_url, razorpay_api_base=razorpay_fake.url)
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(database_url: str, razorpay_fake: RazorpayFake, smtp_server: SmtpServer) -> Settings:
+    return Settings(database_url=database_url, razorpay_api_base=razorpay_fake.url, smtp_url=smtp_server.url())
 
 
 @pytest.fixture
@@ -91,8 +103,8 @@ async def test_the_modal_signature_marks_the_order_paid_at_once(
     assert await order_state(runtime, body["orderId"]) == ("processing", "paid")
 
 
-async def test_a_captured_payment_webhook_pays_the_order_once(
-    client: httpx.AsyncClient, runtime: Runtime, store: Store
+async def test_a_captured_payment_webhook_pays_the_order_once_and_the_customer_gets_the_email(
+    client: httpx.AsyncClient, runtime: Runtime, settings: Settings, store: Store, smtp_server: SmtpServer
 ) -> None:
     # given
     body = (await checkout_one_mug(client, store)).json()
@@ -113,6 +125,10 @@ async def test_a_captured_payment_webhook_pays_the_order_once(
     assert (first.json()["result"], second.json()["result"]) == ("applied", "no_change")
     assert await order_state(runtime, body["orderId"]) == ("processing", "paid")
     assert await outbox_count(runtime, "email.order_confirmation") == 1
+    await run_worker(settings, runtime)
+    assert [received.rcpt_tos for received in smtp_server.received] == [["ann@example.com"]]
+    listing = await client.get(store.aerostack("/orders"), params={"email": "ann@example.com"}, headers=store.auth)
+    assert [order["payment_status"] for order in listing.json()["orders"]] == ["paid"]
 
 
 async def test_a_failed_payment_then_a_refund(client: httpx.AsyncClient, runtime: Runtime, store: Store) -> None:
