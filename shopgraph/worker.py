@@ -1,4 +1,4 @@
-"""The background worker: outbox deliveries (order emails) and periodic sweeps (unpaid orders, stale carts)."""
+"""The background worker: outbox deliveries (order emails, merchant webhooks) and periodic sweeps."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from shopgraph.ids import now_ms
 from shopgraph.resolvers.carts import purge_stale_carts
 from shopgraph.resolvers.orders import expire_unpaid_orders
 from shopgraph.settings import Settings
+from shopgraph.webhooks import deliver_due_webhooks, fan_out_events
 
 log = logging.getLogger("shopgraph.worker")
 
@@ -25,12 +26,21 @@ class Worker:
         self.database = database
         self.jobs: dict[str, Job] = {
             "emails sent": self.send_emails,
+            # Fan-out first, so an event's deliveries go out in the same round.
+            "webhook deliveries queued": self.fan_out_webhooks,
+            "webhooks delivered": self.deliver_webhooks,
             "unpaid orders expired": self.expire_orders,
             "stale carts removed": self.purge_carts,
         }
 
     async def send_emails(self) -> int:
         return await deliver_due_emails(self.database, self.settings)
+
+    async def fan_out_webhooks(self) -> int:
+        return await fan_out_events(self.database)
+
+    async def deliver_webhooks(self) -> int:
+        return await deliver_due_webhooks(self.database, self.settings)
 
     async def expire_orders(self) -> int:
         async with self.database.write() as session:

@@ -215,7 +215,9 @@ async def place_order(
     now = now_ms()
     order_id = new_id("ord")
     await take_stock(
-        session, [StockLine(line.product_id, line.variant_id, line.quantity, line.name) for line in priced.lines]
+        session,
+        project_id,
+        [StockLine(line.product_id, line.variant_id, line.quantity, line.name) for line in priced.lines],
     )
     if coupon is not None and priced.totals.discount_total_minor >= 0:
         await _take_coupon_use(session, project_id, coupon, request.email, order_id)

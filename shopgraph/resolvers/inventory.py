@@ -1,15 +1,21 @@
-"""Stock: taken with conditional updates, so it never goes below zero whatever the concurrency."""
+"""Stock: taken with conditional updates, so it never goes below zero whatever the concurrency.
+
+Every change ends with the low-stock check of the rows it touched (`resolvers.low_stock`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Product, Variant
-from shopgraph.errors import InsufficientStock
+from shopgraph.errors import InsufficientStock, InvalidInput, NotFound
+from shopgraph.ids import now_ms
+from shopgraph.resolvers.catalog_admin import bump_catalog_version
+from shopgraph.resolvers.low_stock import check_low_stock
 
 
 @dataclass(frozen=True)
@@ -24,14 +30,32 @@ def _target(line: StockLine) -> tuple[type[Product] | type[Variant], str]:
     return (Variant, line.variant_id) if line.variant_id else (Product, line.product_id)
 
 
-async def take_stock(session: AsyncSession, lines: Iterable[StockLine]) -> None:
-    """Takes every line or raises (and the caller's unit of work rolls back what was taken)."""
+def _in_lock_order(lines: Iterable[StockLine]) -> list[StockLine]:
     # A fixed order keeps two concurrent checkouts from locking the same rows in opposite orders.
-    for line in sorted(lines, key=lambda item: (item.variant_id or "", item.product_id)):
+    return sorted(lines, key=lambda item: (item.variant_id or "", item.product_id))
+
+
+async def _check_lines(session: AsyncSession, project_id: str, lines: Sequence[StockLine]) -> None:
+    await check_low_stock(
+        session,
+        project_id,
+        product_ids=[line.product_id for line in lines if not line.variant_id],
+        variant_ids=[line.variant_id for line in lines if line.variant_id],
+    )
+
+
+async def take_stock(session: AsyncSession, project_id: str, lines: Iterable[StockLine]) -> None:
+    """Takes every line or raises (and the caller's unit of work rolls back what was taken)."""
+    ordered = _in_lock_order(lines)
+    for line in ordered:
         model, row_id = _target(line)
         result = await session.execute(
             update(model)
-            .where(model.id == row_id, (model.stock.is_(None)) | (model.stock >= line.quantity))
+            .where(
+                model.id == row_id,
+                model.project_id == project_id,
+                (model.stock.is_(None)) | (model.stock >= line.quantity),
+            )
             .values(stock=model.stock - line.quantity)
             .execution_options(synchronize_session=False)
         )
@@ -41,14 +65,62 @@ async def take_stock(session: AsyncSession, lines: Iterable[StockLine]) -> None:
                 field="items",
                 extra={"product_id": line.product_id, "variant_id": line.variant_id},
             )
+    await _check_lines(session, project_id, ordered)
 
 
-async def return_stock(session: AsyncSession, lines: Iterable[StockLine]) -> None:
-    for line in sorted(lines, key=lambda item: (item.variant_id or "", item.product_id)):
+async def return_stock(session: AsyncSession, project_id: str, lines: Iterable[StockLine]) -> None:
+    ordered = _in_lock_order(lines)
+    for line in ordered:
         model, row_id = _target(line)
         await session.execute(
             update(model)
-            .where(model.id == row_id, model.stock.is_not(None))
+            .where(model.id == row_id, model.project_id == project_id, model.stock.is_not(None))
             .values(stock=model.stock + line.quantity)
             .execution_options(synchronize_session=False)
         )
+    await _check_lines(session, project_id, ordered)
+
+
+async def set_stock(
+    session: AsyncSession,
+    project_id: str,
+    *,
+    product_id: str | None = None,
+    variant_id: str | None = None,
+    stock: int | None,
+) -> None:
+    """Sets the stock of a variant, or of a product without variants; None stops tracking it."""
+    if stock is not None and (isinstance(stock, bool) or not isinstance(stock, int) or stock < 0):
+        raise InvalidInput("stock: a whole number of at least 0, or null to stop tracking", field="stock")
+    if variant_id is None and product_id is None:
+        raise InvalidInput("give a productId or a variantId", field="productId")
+    if variant_id is None and await _has_variants(session, project_id, str(product_id)):
+        raise InvalidInput(
+            "this product keeps its stock on its variants: give a variantId", code="HAS_VARIANTS", field="variantId"
+        )
+    model: type[Product] | type[Variant] = Variant if variant_id else Product
+    conditions = [model.id == (variant_id or product_id), model.project_id == project_id]
+    if variant_id and product_id:
+        conditions.append(Variant.product_id == product_id)
+    result = await session.execute(
+        update(model)
+        .where(*conditions)
+        .values(stock=stock, updated_at=now_ms())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        what = "variant" if variant_id else "product"
+        raise NotFound(f"no {what} with this id in this store", code=f"{what.upper()}_NOT_FOUND", field=f"{what}Id")
+    await check_low_stock(
+        session,
+        project_id,
+        product_ids=[] if variant_id else [str(product_id)],
+        variant_ids=[variant_id] if variant_id else [],
+    )
+    await bump_catalog_version(session, project_id)
+
+
+async def _has_variants(session: AsyncSession, project_id: str, product_id: str) -> bool:
+    return bool(
+        await session.scalar(select(exists().where(Variant.product_id == product_id, Variant.project_id == project_id)))
+    )

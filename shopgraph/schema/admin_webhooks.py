@@ -1,0 +1,293 @@
+"""Merchant webhooks in the admin schema: endpoints, their deliveries, a retry by hand.
+
+The admin schema composes `WebhookAdminQuery` and `WebhookAdminMutation`. A secret is shown only in the payload of
+the mutation that made it (creation, rotation), never on `WebhookEndpoint`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from shopgraph.db.models import WebhookAttempt as WebhookAttemptRow
+from shopgraph.db.models import WebhookEndpoint as WebhookEndpointRow
+from shopgraph.errors import DomainError, NotFound
+from shopgraph.ids import now_ms
+from shopgraph.resolvers import webhook_endpoints as domain
+from shopgraph.schema.cart_types import UserError
+from shopgraph.schema.context import GraphQLContext
+
+
+@strawberry.enum
+class WebhookDeliveryStatus(Enum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@strawberry.type
+class WebhookEndpoint:
+    row: strawberry.Private[WebhookEndpointRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.row.id)
+
+    @strawberry.field
+    def url(self) -> str:
+        return self.row.url
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row.description
+
+    @strawberry.field(description="event types it receives; empty: every event")
+    def events(self) -> list[str]:
+        return list(self.row.events)
+
+    @strawberry.field
+    def enabled(self) -> bool:
+        return self.row.enabled
+
+    @strawberry.field(description="until when the secret replaced by the last rotation still signs deliveries")
+    def previous_secret_expires_at(self) -> float | None:
+        expires = self.row.previous_secret_expires_at
+        return expires if expires is not None and expires > now_ms() else None
+
+    @strawberry.field
+    def created_at(self) -> float:
+        return self.row.created_at
+
+    @strawberry.field
+    def updated_at(self) -> float:
+        return self.row.updated_at
+
+
+@strawberry.type
+class WebhookAttempt:
+    row: strawberry.Private[WebhookAttemptRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.row.id)
+
+    @strawberry.field
+    def attempted_at(self) -> float:
+        return self.row.attempted_at
+
+    @strawberry.field
+    def duration_ms(self) -> int:
+        return self.row.duration_ms
+
+    @strawberry.field
+    def status_code(self) -> int | None:
+        return self.row.status_code
+
+    @strawberry.field(description="the first kilobyte of the answer")
+    def response_excerpt(self) -> str | None:
+        return self.row.response_excerpt
+
+    @strawberry.field
+    def error(self) -> str | None:
+        return self.row.error
+
+
+@strawberry.type
+class WebhookDelivery:
+    record: strawberry.Private[domain.DeliveryRecord]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.delivery.id)
+
+    @strawberry.field
+    def endpoint_id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.delivery.endpoint_id)
+
+    @strawberry.field
+    def event_id(self) -> str:
+        return self.record.delivery.event_id
+
+    @strawberry.field
+    def event_type(self) -> str:
+        return self.record.delivery.event_type
+
+    @strawberry.field
+    def status(self) -> WebhookDeliveryStatus:
+        return WebhookDeliveryStatus(self.record.delivery.status)
+
+    @strawberry.field(description="the exact JSON body every attempt sends")
+    def payload(self) -> str:
+        return self.record.delivery.body
+
+    @strawberry.field
+    def attempt_count(self) -> int:
+        return self.record.delivery.attempts
+
+    @strawberry.field
+    def attempts(self) -> list[WebhookAttempt]:
+        return [WebhookAttempt(row=attempt) for attempt in self.record.attempts]
+
+    @strawberry.field(description="when the next attempt is due, while pending")
+    def next_attempt_at(self) -> float | None:
+        delivery = self.record.delivery
+        return delivery.next_attempt_at if delivery.status == WebhookDeliveryStatus.PENDING.value else None
+
+    @strawberry.field
+    def last_status_code(self) -> int | None:
+        return self.record.delivery.last_status_code
+
+    @strawberry.field
+    def last_error(self) -> str | None:
+        return self.record.delivery.last_error
+
+    @strawberry.field
+    def created_at(self) -> float:
+        return self.record.delivery.created_at
+
+    @strawberry.field
+    def delivered_at(self) -> float | None:
+        return self.record.delivery.delivered_at
+
+
+@strawberry.type
+class WebhookDeliveryPage:
+    items: list[WebhookDelivery]
+    total: int
+    page: int
+    limit: int
+
+    @classmethod
+    def of(cls, page: domain.DeliveryPage) -> WebhookDeliveryPage:
+        return cls(
+            items=[WebhookDelivery(record=record) for record in page.items],
+            total=page.total,
+            page=page.page,
+            limit=page.limit,
+        )
+
+
+@strawberry.type
+class WebhookEndpointPayload:
+    endpoint: WebhookEndpoint | None
+    secret: str | None = strawberry.field(description="the signing secret, only when just made: store it now")
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class WebhookEndpointDeletePayload:
+    deleted_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class WebhookDeliveryRetryPayload:
+    delivery: WebhookDelivery | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class WebhookAdminQuery:
+    @strawberry.field
+    async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
+        context: GraphQLContext = info.context
+        async with context.runtime.database.read() as session:
+            endpoints = await domain.list_endpoints(session, context.project.project_id)
+        return [WebhookEndpoint(row=endpoint) for endpoint in endpoints]
+
+    @strawberry.field(description="newest first; null when endpointId names no endpoint of this store")
+    async def webhook_deliveries(
+        self,
+        info: Info,
+        endpoint_id: strawberry.ID | None = None,
+        status: WebhookDeliveryStatus | None = None,
+        page: int = 1,
+        limit: int = 20,
+    ) -> WebhookDeliveryPage | None:
+        context: GraphQLContext = info.context
+        try:
+            async with context.runtime.database.read() as session:
+                found = await domain.list_deliveries(
+                    session,
+                    context.project.project_id,
+                    endpoint_id=None if endpoint_id is None else str(endpoint_id),
+                    status=None if status is None else status.value,
+                    page=page,
+                    limit=limit,
+                )
+        except NotFound:
+            return None
+        return WebhookDeliveryPage.of(found)
+
+
+@strawberry.type
+class WebhookAdminMutation:
+    @strawberry.mutation(description="returns the endpoint's signing secret, this once")
+    async def webhook_endpoint_create(
+        self, info: Info, url: str, events: list[str] | None = None, description: str | None = None
+    ) -> WebhookEndpointPayload:
+        context: GraphQLContext = info.context
+        try:
+            async with context.runtime.database.write() as session:
+                endpoint, secret = await domain.create_endpoint(
+                    session,
+                    context.project.project_id,
+                    url=url,
+                    events=events or [],
+                    description=description,
+                    allow_private_targets=context.runtime.settings.allow_private_webhook_targets,
+                )
+        except DomainError as error:
+            return WebhookEndpointPayload(endpoint=None, secret=None, user_errors=[UserError.of(error)])
+        return WebhookEndpointPayload(endpoint=WebhookEndpoint(row=endpoint), secret=secret, user_errors=[])
+
+    @strawberry.mutation(description="`rotateSecret` returns a new secret; the old one keeps signing for 24 hours")
+    async def webhook_endpoint_update(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        url: str | None = None,
+        events: list[str] | None = None,
+        description: str | None = None,
+        enabled: bool | None = None,
+        rotate_secret: bool = False,
+    ) -> WebhookEndpointPayload:
+        context: GraphQLContext = info.context
+        try:
+            async with context.runtime.database.write() as session:
+                endpoint, secret = await domain.update_endpoint(
+                    session,
+                    context.project.project_id,
+                    str(id),
+                    url=url,
+                    events=events,
+                    description=description,
+                    enabled=enabled,
+                    rotate_secret=rotate_secret,
+                    allow_private_targets=context.runtime.settings.allow_private_webhook_targets,
+                )
+        except DomainError as error:
+            return WebhookEndpointPayload(endpoint=None, secret=None, user_errors=[UserError.of(error)])
+        return WebhookEndpointPayload(endpoint=WebhookEndpoint(row=endpoint), secret=secret, user_errors=[])
+
+    @strawberry.mutation
+    async def webhook_endpoint_delete(self, info: Info, id: strawberry.ID) -> WebhookEndpointDeletePayload:
+        context: GraphQLContext = info.context
+        try:
+            async with context.runtime.database.write() as session:
+                deleted = await domain.delete_endpoint(session, context.project.project_id, str(id))
+        except DomainError as error:
+            return WebhookEndpointDeletePayload(deleted_id=None, user_errors=[UserError.of(error)])
+        return WebhookEndpointDeletePayload(deleted_id=strawberry.ID(deleted), user_errors=[])
+
+    @strawberry.mutation(description="sends the delivery again now, with the same body (a delivered one too)")
+    async def webhook_delivery_retry(self, info: Info, id: strawberry.ID) -> WebhookDeliveryRetryPayload:
+        context: GraphQLContext = info.context
+        try:
+            async with context.runtime.database.write() as session:
+                record = await domain.retry_delivery(session, context.project.project_id, str(id))
+        except DomainError as error:
+            return WebhookDeliveryRetryPayload(delivery=None, user_errors=[UserError.of(error)])
+        return WebhookDeliveryRetryPayload(delivery=WebhookDelivery(record=record), user_errors=[])

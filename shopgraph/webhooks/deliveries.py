@@ -1,0 +1,187 @@
+"""The delivery worker: claims due deliveries, sends each once per claim, records every attempt, retries.
+
+A claim sets a lease (`locked_until`) in its own short transaction; on PostgreSQL it skips rows another worker
+holds (`FOR UPDATE SKIP LOCKED`), so several workers never send the same attempt. A worker that dies after its
+claim leaves deliveries that become due again when the lease runs out. An attempt is recorded only by the worker
+whose lease it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select, update
+
+from shopgraph.db.engine import Database
+from shopgraph.db.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from shopgraph.delivery.outbox import DELIVERED, FAILED, PENDING, next_delay_seconds
+from shopgraph.ids import new_id, now_ms
+from shopgraph.settings import Settings
+from shopgraph.webhooks.sender import ClientsByHost, Outcome, Webhook, send
+
+log = logging.getLogger("shopgraph.webhooks")
+
+DELIVERY_BATCH = 20
+DEFAULT_LEASE_MS = 60_000
+MAX_ERROR_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    id: str
+    attempts: int
+    lease: int
+    webhook: Webhook
+
+
+def lease_for(timeout_seconds: float) -> int:
+    """Long enough for the slowest attempt of a batch, so a live worker never loses its lease mid-send."""
+    return max(DEFAULT_LEASE_MS, int(timeout_seconds * 3000))
+
+
+def _secrets_in_use(secret: str, previous: str | None, previous_expires_at: int | None, now: int) -> tuple[str, ...]:
+    if previous and previous_expires_at is not None and previous_expires_at > now:
+        return (secret, previous)
+    return (secret,)
+
+
+async def claim_due_deliveries(
+    database: Database, *, limit: int = DELIVERY_BATCH, lease_ms: int = DEFAULT_LEASE_MS, now: int | None = None
+) -> list[ClaimedDelivery]:
+    moment = now_ms() if now is None else now
+    lease = moment + lease_ms
+    async with database.write() as session:
+        rows = (
+            await session.execute(
+                select(
+                    WebhookDelivery.id,
+                    WebhookDelivery.attempts,
+                    WebhookDelivery.event_id,
+                    WebhookDelivery.event_type,
+                    WebhookDelivery.body,
+                    WebhookEndpoint.url,
+                    WebhookEndpoint.secret,
+                    WebhookEndpoint.previous_secret,
+                    WebhookEndpoint.previous_secret_expires_at,
+                )
+                .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+                .where(
+                    WebhookDelivery.status == PENDING,
+                    WebhookDelivery.next_attempt_at <= moment,
+                    or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < moment),
+                    # A disabled endpoint's deliveries wait, and go out if it is enabled again.
+                    WebhookEndpoint.enabled.is_(True),
+                )
+                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True, of=WebhookDelivery)
+            )
+        ).all()
+        if rows:
+            await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id.in_([row.id for row in rows]))
+                .values(locked_until=lease)
+                .execution_options(synchronize_session=False)
+            )
+    return [
+        ClaimedDelivery(
+            id=row.id,
+            attempts=row.attempts,
+            lease=lease,
+            webhook=Webhook(
+                url=row.url,
+                event_id=row.event_id,
+                event_type=row.event_type,
+                body=row.body.encode(),
+                secrets=_secrets_in_use(row.secret, row.previous_secret, row.previous_secret_expires_at, moment),
+            ),
+        )
+        for row in rows
+    ]
+
+
+async def record_attempt(
+    database: Database, claimed: ClaimedDelivery, outcome: Outcome, schedule: Sequence[int]
+) -> str:
+    """Writes the attempt and moves the delivery on, if this worker still holds it; returns the new status."""
+    now = now_ms()
+    attempts = claimed.attempts + 1
+    error = outcome.error[:MAX_ERROR_CHARS] if outcome.error else None
+    values: dict[str, object] = {
+        "attempts": WebhookDelivery.attempts + 1,
+        "locked_until": None,
+        "last_status_code": outcome.status_code,
+        "last_error": error,
+    }
+    if outcome.delivered:
+        values.update(status=DELIVERED, delivered_at=now)
+    elif (delay := next_delay_seconds(attempts, schedule)) is None:
+        values.update(status=FAILED)
+    else:
+        values.update(status=PENDING, next_attempt_at=now + int(delay * 1000))
+    async with database.write() as session:
+        result = await session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == claimed.id, WebhookDelivery.locked_until == claimed.lease)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        held = result.rowcount == 1  # type: ignore[attr-defined]
+        if held:
+            session.add(
+                WebhookAttempt(
+                    id=new_id("wha"),
+                    delivery_id=claimed.id,
+                    attempted_at=now - outcome.duration_ms,
+                    duration_ms=outcome.duration_ms,
+                    status_code=outcome.status_code,
+                    response_excerpt=outcome.response_excerpt,
+                    error=error,
+                )
+            )
+    if not held:
+        log.warning("webhook delivery %s: deleted, or its lease lost, before the attempt was recorded", claimed.id)
+    return str(values["status"])
+
+
+async def _attempt(clients: ClientsByHost, database: Database, settings: Settings, claimed: ClaimedDelivery) -> bool:
+    outcome = await send(
+        clients.for_url(claimed.webhook.url),
+        claimed.webhook,
+        time_limit=settings.webhook_timeout_seconds,
+        allow_private=settings.allow_private_webhook_targets,
+    )
+    status = await record_attempt(database, claimed, outcome, settings.retry_schedule_seconds)
+    if outcome.error:
+        log.info(
+            "webhook %s of event %s, attempt %d: %s (%s)",
+            claimed.id,
+            claimed.webhook.event_id,
+            claimed.attempts + 1,
+            outcome.error,
+            status,
+        )
+    return outcome.delivered
+
+
+async def deliver_due_webhooks(
+    database: Database, settings: Settings, *, limit: int = DELIVERY_BATCH, lease_ms: int | None = None
+) -> int:
+    """Sends the deliveries that are due, side by side; returns how many were delivered."""
+    lease = lease_for(settings.webhook_timeout_seconds) if lease_ms is None else lease_ms
+    claimed = await claim_due_deliveries(database, limit=limit, lease_ms=lease)
+    if not claimed:
+        return 0
+    async with ClientsByHost(settings.webhook_timeout_seconds) as clients:
+        results = await asyncio.gather(
+            *(_attempt(clients, database, settings, item) for item in claimed), return_exceptions=True
+        )
+    for item, result in zip(claimed, results, strict=True):
+        if isinstance(result, BaseException):
+            # Its lease runs out and the delivery is claimed again.
+            log.error("webhook delivery %s failed unexpectedly", item.id, exc_info=result)
+    return sum(result is True for result in results)

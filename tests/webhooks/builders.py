@@ -1,0 +1,70 @@
+"""Small helpers for webhook tests: register an endpoint, run the worker, read deliveries, check signatures."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from standardwebhooks import Webhook
+
+from shopgraph.db.models import OutboxMessage
+from shopgraph.resolvers import events
+from shopgraph.resolvers.events import MERCHANT_EVENT_TOPIC
+from shopgraph.resolvers.webhook_endpoints import DeliveryRecord, create_endpoint, list_deliveries
+from shopgraph.runtime import Runtime
+from shopgraph.settings import Settings
+from shopgraph.worker import Worker
+from tests.factories import Store
+from tests.webhooks.receiver import ReceivedRequest
+
+
+async def register(runtime: Runtime, store: Store, url: str, events: Sequence[str] = ()) -> tuple[str, str]:
+    """A new endpoint's id and secret."""
+    async with runtime.database.write() as session:
+        endpoint, secret = await create_endpoint(
+            session, store.id, url=url, events=list(events), allow_private_targets=True
+        )
+    return endpoint.id, secret
+
+
+async def run_worker(settings: Settings, runtime: Runtime, rounds: int = 1) -> None:
+    worker = Worker(settings, runtime.database)
+    for _ in range(rounds):
+        await worker.run_once()
+
+
+async def deliveries(runtime: Runtime, store: Store, **filters: Any) -> list[DeliveryRecord]:
+    async with runtime.database.read() as session:
+        return list((await list_deliveries(session, store.id, limit=100, **filters)).items)
+
+
+async def emit_events(runtime: Runtime, store: Store, count: int, event_type: str = events.INVENTORY_LOW) -> list[str]:
+    async with runtime.database.write() as session:
+        return [await events.emit(session, store.id, event_type, {"n": n}) for n in range(count)]
+
+
+async def merchant_events(runtime: Runtime, event_type: str) -> list[dict[str, Any]]:
+    """The bodies of the merchant events of one type in the outbox, oldest first."""
+    async with runtime.database.read() as session:
+        payloads = (
+            await session.scalars(
+                select(OutboxMessage.payload)
+                .where(OutboxMessage.topic == MERCHANT_EVENT_TOPIC)
+                .order_by(OutboxMessage.created_at, OutboxMessage.id)
+            )
+        ).all()
+    return [payload for payload in payloads if payload["type"] == event_type]
+
+
+def hex_signatures(request: ReceivedRequest) -> list[str]:
+    return [part.strip() for part in request.header("X-Webhook-Signature").split(",")]
+
+
+def assert_signed_with(request: ReceivedRequest, secret: str) -> None:
+    """Both schemes verify: the hex HMAC of the raw body, and Standard Webhooks through its own library."""
+    expected = "sha256=" + hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+    assert any(hmac.compare_digest(expected, given) for given in hex_signatures(request))
+    assert Webhook(secret).verify(request.body, request.headers) == request.json()
