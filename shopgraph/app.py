@@ -19,12 +19,13 @@ from starlette.routing import Route
 from shopgraph.db.state import ProjectState
 from shopgraph.errors import DomainError
 from shopgraph.middleware import Cors, RequestGuard
-from shopgraph.resolvers.access import project_from_host_or_key
+from shopgraph.resolvers.access import project_from_host_or_key, require_secret
 from shopgraph.rest_compat.context import presented_key
 from shopgraph.rest_compat.responses import domain_error_response, error_response, json_response
 from shopgraph.rest_compat.routes import rest_routes
 from shopgraph.runtime import Runtime
-from shopgraph.schema import storefront
+from shopgraph.schema import admin, storefront
+from shopgraph.schema.admin_door import AdminGraphQLDoor
 from shopgraph.schema.build import build_schema
 from shopgraph.schema.view import GraphQLDoor, ShopGraphQL
 from shopgraph.settings import Settings
@@ -39,6 +40,10 @@ async def _storefront_project(request: Request, runtime: Runtime) -> ProjectStat
     return await project_from_host_or_key(
         runtime.state, request.headers.get("host"), runtime.settings.base_domain, presented_key(request)
     )
+
+
+async def _admin_project(request: Request, runtime: Runtime) -> ProjectState:
+    return require_secret(await _storefront_project(request, runtime))
 
 
 async def healthz(_request: Request) -> Response:
@@ -75,6 +80,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         runtime,
         cacheable_root_fields=storefront.CACHEABLE_ROOT_FIELDS,
     )
+    admin_view = ShopGraphQL(
+        build_schema(settings, admin.AdminQuery, admin.AdminMutation),
+        runtime,
+        cacheable_root_fields=admin.CACHEABLE_ROOT_FIELDS,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -96,6 +106,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             Route("/readyz", readyz, methods=["GET"]),
             *rest_routes(),
             Route("/graphql", GraphQLDoor(storefront_view, _storefront_project)),
+            Route("/admin/graphql", AdminGraphQLDoor(admin_view, _admin_project)),
         ],
         middleware=[
             Middleware(

@@ -38,6 +38,14 @@ def _check_non_negative(name: str, value: int | None) -> None:
         raise InvalidInput(f"{name}: must not be negative", field=name)
 
 
+def attribute_rows(product: Product) -> list[ProductAttribute]:
+    """The indexed copy of a product's custom attributes, one row per attribute."""
+    return [
+        ProductAttribute(product_id=product.id, project_id=product.project_id, name=key, value=str(value)[:500])
+        for key, value in product.attributes.items()
+    ]
+
+
 async def add_category(
     session: AsyncSession,
     project_id: str,
@@ -104,10 +112,7 @@ async def add_product(
         updated_at=stamp,
     )
     session.add(product)
-    session.add_all(
-        ProductAttribute(product_id=product.id, project_id=project_id, name=key, value=str(value)[:500])
-        for key, value in product.attributes.items()
-    )
+    session.add_all(attribute_rows(product))
     for position, spec in enumerate(variants):
         variant_price = spec.get("price_minor", price_minor)
         _check_non_negative("variant price", variant_price)

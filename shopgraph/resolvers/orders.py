@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
@@ -157,18 +158,20 @@ async def mark_payment_failed(session: AsyncSession, order: Order) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
-async def cancel_unpaid(session: AsyncSession, order: Order, items: tuple[OrderItem, ...]) -> bool:
-    """Cancels a pending, unpaid order and gives back its stock and its coupon use, once."""
+async def cancel_unpaid(
+    session: AsyncSession, order: Order, items: tuple[OrderItem, ...], *, statuses: Collection[str] = (PENDING,)
+) -> bool:
+    """Cancels an unpaid order in one of `statuses` and gives back its stock and its coupon use, once."""
     now = now_ms()
     result = await session.execute(
         update(Order)
-        .where(Order.id == order.id, Order.status == PENDING, Order.payment_status != PAYMENT_PAID)
+        .where(Order.id == order.id, Order.status.in_(statuses), Order.payment_status != PAYMENT_PAID)
         .values(status=CANCELLED, cancelled_at=now, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    await return_stock(session, stock_lines(items))
+    await return_stock(session, order.project_id, stock_lines(items))
     await bump_catalog_version(session, order.project_id)
     if order.coupon_id is not None:
         await session.execute(

@@ -1,0 +1,282 @@
+"""Admin writes of products, variants and stock, validated; every write bumps the catalog version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.db.models import CartItem, Category, Product, ProductAttribute, Variant
+from shopgraph.errors import Conflict
+from shopgraph.ids import new_id, now_ms
+from shopgraph.resolvers import inventory
+from shopgraph.resolvers.admin_fields import (
+    amount,
+    attributes,
+    choice,
+    images,
+    integer,
+    invalid,
+    not_found,
+    optional_amount,
+    optional_id,
+    options,
+    read_fields,
+    require,
+    sku,
+    slug,
+    store_currency,
+    text,
+    whole_number,
+)
+from shopgraph.resolvers.admin_product_reads import (
+    ProductRecord,
+    load_product,
+    product_in_store,
+    variant_in_store,
+)
+from shopgraph.resolvers.catalog_admin import (
+    PRODUCT_STATUSES,
+    SLUG,
+    add_product,
+    attribute_rows,
+    bump_catalog_version,
+    slugify,
+)
+
+_COUNT = whole_number(minimum=0, optional=True)
+PRODUCT_FIELDS = {
+    "name": ("name", text(300)),
+    "slug": ("slug", slug),
+    "description": ("description", text(20_000, required=False)),
+    "price": ("price_minor", amount),
+    "compare_at_price": ("compare_at_price_minor", optional_amount),
+    "category_id": ("category_id", optional_id),
+    "images": ("images", images),
+    "attributes": ("attributes", attributes),
+    "status": ("status", choice(PRODUCT_STATUSES)),
+    "low_stock_threshold": ("low_stock_threshold", _COUNT),
+}
+NEW_PRODUCT_FIELDS = {**PRODUCT_FIELDS, "stock": ("stock", _COUNT)}
+VARIANT_FIELDS = {
+    "name": ("name", text(300)),
+    "sku": ("sku", sku),
+    "price": ("price_minor", amount),
+    "low_stock_threshold": ("low_stock_threshold", _COUNT),
+    "options": ("options", options),
+    "position": ("position", integer),
+}
+NEW_VARIANT_FIELDS = {**VARIANT_FIELDS, "stock": ("stock", _COUNT)}
+
+
+@dataclass(frozen=True)
+class VariantChange:
+    variant_id: str
+    product: ProductRecord
+
+
+@contextmanager
+def concurrent_writes_as_conflict() -> Iterator[None]:
+    """A unique key taken by a concurrent write between our check and our insert is a conflict, not a crash."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise Conflict("another change to the store got in the way; try again", code="CONFLICT") from exc
+
+
+async def ensure_slug_free(
+    session: AsyncSession, model: type[Product] | type[Category], project_id: str, value: str, except_id: str = ""
+) -> None:
+    taken = await session.scalar(
+        select(model.id).where(model.project_id == project_id, model.slug == value, model.id != except_id).limit(1)
+    )
+    if taken is not None:
+        what = "product" if model is Product else "category"
+        raise Conflict(f"slug: {value!r} is already used by another {what}", code="SLUG_TAKEN", field="slug")
+
+
+async def _ensure_skus_free(
+    session: AsyncSession, project_id: str, skus: Sequence[tuple[str, str]], except_id: str = ""
+) -> None:
+    """`skus` are (field, sku) pairs; a SKU is unique within a store."""
+    seen: set[str] = set()
+    for field, value in skus:
+        if value in seen:
+            raise Conflict(f"{field}: SKU {value!r} is given twice", code="SKU_TAKEN", field=field)
+        seen.add(value)
+    if not skus:
+        return
+    taken = set(
+        (
+            await session.scalars(
+                select(Variant.sku).where(
+                    Variant.project_id == project_id, Variant.sku.in_(seen), Variant.id != except_id
+                )
+            )
+        ).all()
+    )
+    for field, value in skus:
+        if value in taken:
+            raise Conflict(f"{field}: SKU {value!r} is already used by another variant", code="SKU_TAKEN", field=field)
+
+
+async def ensure_category(session: AsyncSession, project_id: str, category_id: str | None, field: str) -> None:
+    if category_id is None:
+        return
+    found = await session.scalar(
+        select(Category.id).where(Category.id == category_id, Category.project_id == project_id)
+    )
+    if found is None:
+        raise not_found("category", field)
+
+
+def _new_variants(given: object, currency: str) -> list[dict[str, Any]]:
+    if given is None:
+        return []
+    if not isinstance(given, list | tuple):
+        raise invalid("variants", "must be a list")
+    variants = []
+    for index, item in enumerate(given):
+        prefix = f"variants.{index}."
+        if not isinstance(item, Mapping):
+            raise invalid(prefix.rstrip("."), "must be an object")
+        values = read_fields(NEW_VARIANT_FIELDS, item, currency=currency, prefix=prefix)
+        require(values, ("name", "name"), ("sku", "sku"), prefix=prefix)
+        values.pop("position", None)
+        variants.append(values)
+    return variants
+
+
+async def create_product(session: AsyncSession, project_id: str, given: Mapping[str, object]) -> ProductRecord:
+    """A product, with its variants if given; the slug defaults to one made from the name."""
+    currency = await store_currency(session, project_id)
+    fields = dict(given)
+    variants = _new_variants(fields.pop("variants", None), currency)
+    values = read_fields(NEW_PRODUCT_FIELDS, fields, currency=currency)
+    require(values, ("name", "name"), ("price_minor", "price"))
+    values.setdefault("slug", slugify(values["name"]).rstrip("-"))
+    if not SLUG.match(values["slug"]):
+        raise invalid("slug", "give a slug: none can be made from this name", code="INVALID_SLUG")
+    for variant in variants:
+        variant.setdefault("price_minor", values["price_minor"])
+    await ensure_category(session, project_id, values.get("category_id"), "categoryId")
+    await ensure_slug_free(session, Product, project_id, values["slug"])
+    await _ensure_skus_free(
+        session, project_id, [(f"variants.{index}.sku", variant["sku"]) for index, variant in enumerate(variants)]
+    )
+    with concurrent_writes_as_conflict():
+        product = await add_product(session, project_id, **values, variants=variants)
+    await bump_catalog_version(session, project_id)
+    return await load_product(session, project_id, product.id)
+
+
+async def update_product(
+    session: AsyncSession, project_id: str, product_id: str, given: Mapping[str, object]
+) -> ProductRecord:
+    """Changes the given fields; attributes are replaced as a whole, and their indexed rows with them."""
+    product = await product_in_store(session, project_id, product_id)
+    values = read_fields(PRODUCT_FIELDS, given, currency=await store_currency(session, project_id))
+    if "slug" in values:
+        await ensure_slug_free(session, Product, project_id, values["slug"], except_id=product.id)
+    if "category_id" in values:
+        await ensure_category(session, project_id, values["category_id"], "categoryId")
+    for column, value in values.items():
+        setattr(product, column, value)
+    product.updated_at = now_ms()
+    if "attributes" in values:
+        await session.execute(delete(ProductAttribute).where(ProductAttribute.product_id == product.id))
+        session.add_all(attribute_rows(product))
+    with concurrent_writes_as_conflict():
+        await session.flush()
+    await bump_catalog_version(session, project_id)
+    return await load_product(session, project_id, product.id)
+
+
+async def delete_product(session: AsyncSession, project_id: str, product_id: str) -> str:
+    """Removes the product, its variants and the cart lines holding it; orders keep their copies of the lines."""
+    product = await product_in_store(session, project_id, product_id)
+    await session.execute(delete(CartItem).where(CartItem.product_id == product.id))
+    await session.execute(delete(ProductAttribute).where(ProductAttribute.product_id == product.id))
+    await session.execute(delete(Variant).where(Variant.product_id == product.id))
+    await session.execute(delete(Product).where(Product.id == product.id))
+    session.expunge(product)
+    await bump_catalog_version(session, project_id)
+    return product_id
+
+
+async def _touch(session: AsyncSession, project_id: str, product: Product) -> ProductRecord:
+    product.updated_at = now_ms()
+    with concurrent_writes_as_conflict():
+        await session.flush()
+    await bump_catalog_version(session, project_id)
+    return await load_product(session, project_id, product.id)
+
+
+async def create_variant(
+    session: AsyncSession, project_id: str, product_id: str, given: Mapping[str, object]
+) -> VariantChange:
+    """A variant of a product; its price defaults to the product's, its position to the end."""
+    product = await product_in_store(session, project_id, product_id, field="productId")
+    values = read_fields(NEW_VARIANT_FIELDS, given, currency=await store_currency(session, project_id))
+    require(values, ("name", "name"), ("sku", "sku"))
+    await _ensure_skus_free(session, project_id, [("sku", values["sku"])])
+    if "position" not in values:
+        last = await session.scalar(select(func.max(Variant.position)).where(Variant.product_id == product.id))
+        values["position"] = 0 if last is None else last + 1
+    values.setdefault("price_minor", product.price_minor)
+    stamp = now_ms()
+    variant = Variant(
+        id=new_id("var"), project_id=project_id, product_id=product.id, created_at=stamp, updated_at=stamp, **values
+    )
+    session.add(variant)
+    return VariantChange(variant.id, await _touch(session, project_id, product))
+
+
+async def update_variant(
+    session: AsyncSession, project_id: str, variant_id: str, given: Mapping[str, object]
+) -> VariantChange:
+    variant = await variant_in_store(session, project_id, variant_id)
+    values = read_fields(VARIANT_FIELDS, given, currency=await store_currency(session, project_id))
+    if "sku" in values:
+        await _ensure_skus_free(session, project_id, [("sku", values["sku"])], except_id=variant.id)
+    product = await product_in_store(session, project_id, variant.product_id)
+    for column, value in values.items():
+        setattr(variant, column, value)
+    variant.updated_at = now_ms()
+    return VariantChange(variant.id, await _touch(session, project_id, product))
+
+
+async def delete_variant(session: AsyncSession, project_id: str, variant_id: str) -> VariantChange:
+    variant = await variant_in_store(session, project_id, variant_id)
+    await session.execute(delete(CartItem).where(CartItem.variant_id == variant.id))
+    await session.execute(delete(Variant).where(Variant.id == variant.id))
+    session.expunge(variant)
+    product = await product_in_store(session, project_id, variant.product_id)
+    return VariantChange(variant.id, await _touch(session, project_id, product))
+
+
+async def set_inventory(
+    session: AsyncSession,
+    project_id: str,
+    *,
+    product_id: str | None = None,
+    variant_id: str | None = None,
+    stock: int | None,
+) -> ProductRecord:
+    """Sets the stock of a variant, or of a product without variants; None means not tracked."""
+    if variant_id is not None:
+        variant = await variant_in_store(session, project_id, variant_id, field="variantId")
+        if product_id is not None and product_id != variant.product_id:
+            raise not_found("variant of this product", "variantId")
+        product_id = variant.product_id
+    elif product_id is not None:
+        await product_in_store(session, project_id, product_id, field="productId")
+    else:
+        raise invalid("productId", "give a productId or a variantId")
+    await inventory.set_stock(session, project_id, product_id=product_id, variant_id=variant_id, stock=stock)
+    return await load_product(session, project_id, product_id)

@@ -1,0 +1,231 @@
+"""Reading admin input: each given field checked and converted, an error naming the field as the caller wrote it.
+
+Fields arrive as a mapping of snake_case names to values (absent = unchanged); amounts are in the store's main
+units and leave here as integer minor units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph import money
+from shopgraph.db.models import StoreSettings
+from shopgraph.errors import InvalidInput, NotFound
+from shopgraph.resolvers.catalog import ATTRIBUTE_NAME
+from shopgraph.resolvers.catalog_admin import SLUG
+
+MAX_AMOUNT_MINOR = 10**15
+MAX_IMAGES = 50
+MAX_ATTRIBUTES = 100
+MAX_TIMESTAMP_MS = 10**14
+
+Parse = Callable[[object, str], Any]
+FieldSpecs = Mapping[str, tuple[str, Parse]]
+
+
+class FieldProblem(ValueError):
+    def __init__(self, message: str, code: str = "INVALID_INPUT") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def invalid(field: str, message: str, code: str = "INVALID_INPUT") -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", code=code, field=field)
+
+
+def not_found(what: str, field: str = "id") -> NotFound:
+    return NotFound(f"{field}: no such {what} in this store", code="NOT_FOUND", field=field)
+
+
+def read_fields(
+    specs: FieldSpecs, given: Mapping[str, object], *, currency: str = "", prefix: str = ""
+) -> dict[str, Any]:
+    """Column values for the given fields; the first bad one raises `InvalidInput` naming it."""
+    values: dict[str, Any] = {}
+    for name, raw in given.items():
+        field = prefix + camel(name)
+        if name not in specs:
+            raise invalid(field, "cannot be set here")
+        column, parse = specs[name]
+        try:
+            values[column] = parse(raw, currency)
+        except FieldProblem as problem:
+            raise invalid(field, problem.message, problem.code) from problem
+    return values
+
+
+def require(values: Mapping[str, object], *columns_and_fields: tuple[str, str], prefix: str = "") -> None:
+    for column, field in columns_and_fields:
+        if values.get(column) is None:
+            raise invalid(prefix + field, "is required")
+
+
+async def store_currency(session: AsyncSession, project_id: str) -> str:
+    currency = await session.scalar(
+        select(StoreSettings.default_currency).where(StoreSettings.project_id == project_id)
+    )
+    if currency is None:
+        raise NotFound("unknown project", code="NOT_FOUND")
+    return currency
+
+
+def text(limit: int, *, required: bool = True) -> Parse:
+    def parse(value: object, _currency: str) -> str:
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise FieldProblem("must not be empty")
+        if len(value) > limit:
+            raise FieldProblem(f"at most {limit} characters")
+        return value.strip() if required else value
+
+    return parse
+
+
+def optional_text(limit: int) -> Parse:
+    def parse(value: object, currency: str) -> str | None:
+        return None if value is None or value == "" else text(limit)(value, currency)
+
+    return parse
+
+
+def slug(value: object, _currency: str) -> str:
+    if not isinstance(value, str) or len(value) > 200 or not SLUG.match(value):
+        raise FieldProblem("lowercase letters and digits separated by '-', '_' or '.'", "INVALID_SLUG")
+    return value
+
+
+def sku(value: object, _currency: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > 100:
+        raise FieldProblem("1 to 100 characters", "INVALID_SKU")
+    return value.strip()
+
+
+def amount(value: object, currency: str) -> int:
+    if value is None:
+        raise FieldProblem("must not be null", "INVALID_AMOUNT")
+    try:
+        minor = money.parse_amount(value, currency)
+    except ValueError as exc:
+        raise FieldProblem(f"{exc} (an amount in {currency})", "INVALID_AMOUNT") from exc
+    if minor < 0:
+        raise FieldProblem("must not be negative", "INVALID_AMOUNT")
+    if minor > MAX_AMOUNT_MINOR:
+        raise FieldProblem("is too large", "INVALID_AMOUNT")
+    return minor
+
+
+def optional_amount(value: object, currency: str) -> int | None:
+    return None if value is None else amount(value, currency)
+
+
+def whole_number(*, minimum: int, optional: bool) -> Parse:
+    def parse(value: object, _currency: str) -> int | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise FieldProblem(f"must be a whole number of at least {minimum}")
+        return value
+
+    return parse
+
+
+def integer(value: object, _currency: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise FieldProblem("must be a whole number")
+    return value
+
+
+def boolean(value: object, _currency: str) -> bool:
+    if not isinstance(value, bool):
+        raise FieldProblem("must be true or false")
+    return value
+
+
+def choice(options: Sequence[str]) -> Parse:
+    def parse(value: object, _currency: str) -> str:
+        if value not in options:
+            raise FieldProblem(f"must be one of {', '.join(options)}")
+        return str(value)
+
+    return parse
+
+
+def optional_id(value: object, _currency: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= 40:
+        raise FieldProblem("not an id")
+    return value
+
+
+def ids(value: object, _currency: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) and 0 < len(item) <= 40 for item in value):
+        raise FieldProblem("must be a list of ids")
+    return list(dict.fromkeys(value))
+
+
+def images(value: object, _currency: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or len(value) > MAX_IMAGES:
+        raise FieldProblem(f"must be a list of at most {MAX_IMAGES} URLs")
+    if not all(isinstance(url, str) and 0 < len(url) <= 2000 for url in value):
+        raise FieldProblem("each image is a URL of 1 to 2000 characters")
+    return list(value)
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def attributes(value: object, _currency: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_ATTRIBUTES:
+        raise FieldProblem(f"must be an object of at most {MAX_ATTRIBUTES} attributes")
+    for name, item in value.items():
+        if not ATTRIBUTE_NAME.match(name):
+            raise FieldProblem(f"{name!r}: attribute names use letters, digits, '_', '-' and '.'")
+        if not (_scalar(item) or (isinstance(item, list) and all(_scalar(part) for part in item))):
+            raise FieldProblem(f"{name!r}: a value is text, a number, true/false or a list of those")
+    return dict(value)
+
+
+def options(value: object, _currency: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_ATTRIBUTES or not all(map(_scalar, value.values())):
+        raise FieldProblem('must be an object such as {"size": "M"}')
+    return dict(value)
+
+
+def timestamp(value: object, _currency: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_TIMESTAMP_MS:
+        raise FieldProblem("must be epoch milliseconds")
+    if value != int(value):
+        raise FieldProblem("must be whole epoch milliseconds")
+    return int(value)
+
+
+def decimal(value: object, _currency: str) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise FieldProblem("must be a number")
+    return Decimal(value)
