@@ -8,11 +8,14 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
 
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
 from shopgraph.errors import DomainError, NotFound
+from shopgraph.resolvers.catalog_import import ImportSummary, import_products, import_target, read_records
 from shopgraph.resolvers.demo import load_demo_catalog
 from shopgraph.resolvers.projects import CreatedProject, create_project, issue_keys, project_by_slug
 from shopgraph.resolvers.store_settings import update_store_settings
@@ -20,6 +23,8 @@ from shopgraph.settings import Settings
 from shopgraph.worker import Worker
 
 DEMO_SLUG = "demo"
+PROGRESS_WIDTH = 30
+PROGRESS_LINE_EVERY = 100
 
 
 class CommandError(Exception):
@@ -70,6 +75,44 @@ async def _work(settings: Settings) -> None:
         await Worker(settings, database).run_forever()
     finally:
         await database.dispose()
+
+
+def _progress_reporter(stream: TextIO) -> Callable[[int, int], None]:
+    """A bar redrawn in place on a terminal; otherwise a line every PROGRESS_LINE_EVERY records."""
+
+    def redraw(done: int, total: int) -> None:
+        filled = PROGRESS_WIDTH * done // total
+        bar = "#" * filled + "." * (PROGRESS_WIDTH - filled)
+        stream.write(f"\r[{bar}] {done}/{total}" + ("\n" if done == total else ""))
+        stream.flush()
+
+    def print_line(done: int, total: int) -> None:
+        if done % PROGRESS_LINE_EVERY == 0 or done == total:
+            print(f"{done}/{total} records", file=stream, flush=True)
+
+    return redraw if stream.isatty() else print_line
+
+
+async def _import(settings: Settings, slug: str, path: Path, dry_run: bool) -> ImportSummary:
+    database = Database(settings.database_url)
+    try:
+        async with database.read() as session:
+            target = await import_target(session, slug)
+        records = read_records(path, target.currency)
+        progress = _progress_reporter(sys.stderr)
+        return await import_products(database, target.project_id, records, progress=progress, dry_run=dry_run)
+    finally:
+        await database.dispose()
+
+
+def _print_import_summary(summary: ImportSummary) -> None:
+    written = "dry run, nothing written: " if summary.dry_run else ""
+    print(
+        f"{written}{summary.created} created, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.rejected} rejected"
+    )
+    for rejection in summary.rejections:
+        print(rejection)
 
 
 def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
@@ -149,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     change = project_commands.add_parser("set", help="change store settings: KEY=VALUE ...")
     change.add_argument("slug")
     change.add_argument("assignments", nargs="*", metavar="KEY=VALUE")
+
+    load = commands.add_parser("import", help="load products from a JSON or CSV file (see docs/import.md)")
+    load.add_argument("slug", help="the project to import into")
+    load.add_argument("file", type=Path, help="a .json or .csv file")
+    load.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
     return parser
 
 
@@ -165,6 +213,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "worker":
         asyncio.run(_work(settings))
         return 0
+    if args.command == "import":
+        summary = asyncio.run(_import(settings, args.slug, args.file, args.dry_run))
+        _print_import_summary(summary)
+        return 1 if summary.rejected else 0
     if args.project_command == "create":
         created = asyncio.run(_create(settings, args.slug, args.name, args.currency, args.demo))
         if args.json:
