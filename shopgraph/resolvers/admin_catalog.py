@@ -48,6 +48,7 @@ from shopgraph.resolvers.catalog_admin import (
     bump_catalog_version,
     slugify,
 )
+from shopgraph.resolvers.low_stock import check_low_stock
 
 _COUNT = whole_number(minimum=0, optional=True)
 PRODUCT_FIELDS = {
@@ -172,7 +173,11 @@ async def create_product(session: AsyncSession, project_id: str, given: Mapping[
     with concurrent_writes_as_conflict():
         product = await add_product(session, project_id, **values, variants=variants)
     await bump_catalog_version(session, project_id)
-    return await load_product(session, project_id, product.id)
+    created = await load_product(session, project_id, product.id)
+    await check_low_stock(
+        session, project_id, product_ids=[product.id], variant_ids=[variant.id for variant in created.variants]
+    )
+    return created
 
 
 async def update_product(
@@ -194,6 +199,8 @@ async def update_product(
     with concurrent_writes_as_conflict():
         await session.flush()
     await bump_catalog_version(session, project_id)
+    if "low_stock_threshold" in values:
+        await check_low_stock(session, project_id, product_ids=[product.id])
     return await load_product(session, project_id, product.id)
 
 
@@ -234,7 +241,9 @@ async def create_variant(
         id=new_id("var"), project_id=project_id, product_id=product.id, created_at=stamp, updated_at=stamp, **values
     )
     session.add(variant)
-    return VariantChange(variant.id, await _touch(session, project_id, product))
+    change = VariantChange(variant.id, await _touch(session, project_id, product))
+    await check_low_stock(session, project_id, variant_ids=[variant.id])
+    return change
 
 
 async def update_variant(
@@ -248,7 +257,10 @@ async def update_variant(
     for column, value in values.items():
         setattr(variant, column, value)
     variant.updated_at = now_ms()
-    return VariantChange(variant.id, await _touch(session, project_id, product))
+    change = VariantChange(variant.id, await _touch(session, project_id, product))
+    if "low_stock_threshold" in values:
+        await check_low_stock(session, project_id, variant_ids=[variant.id])
+    return change
 
 
 async def delete_variant(session: AsyncSession, project_id: str, variant_id: str) -> VariantChange:

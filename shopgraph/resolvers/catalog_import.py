@@ -33,9 +33,11 @@ from shopgraph.resolvers.catalog_admin import (
     SLUG,
     add_category,
     add_product,
+    attribute_rows,
     bump_catalog_version,
     slugify,
 )
+from shopgraph.resolvers.low_stock import check_low_stock
 from shopgraph.resolvers.projects import project_by_slug
 
 BUMP_EVERY = 100
@@ -770,10 +772,20 @@ async def _import_product(
     category_id = await _category_id(session, record, categories, write=write)
     if product is None:
         if write:
-            await _create_product(session, project_id, record, category_id)
+            product = await _create_product(session, project_id, record, category_id)
+            await _check_low_stock(session, product)
         return "created"
     variants = list(await session.scalars(select(Variant).where(Variant.product_id == product.id)))
-    return await _update_product(session, product, variants, record, category_id, write=write)
+    outcome = await _update_product(session, product, variants, record, category_id, write=write)
+    if write and outcome == "updated":
+        await session.flush()
+        await _check_low_stock(session, product)
+    return outcome
+
+
+async def _check_low_stock(session: AsyncSession, product: Product) -> None:
+    variant_ids = (await session.scalars(select(Variant.id).where(Variant.product_id == product.id))).all()
+    await check_low_stock(session, product.project_id, product_ids=[product.id], variant_ids=variant_ids)
 
 
 async def _sku_clashes(
@@ -808,8 +820,8 @@ async def _category_id(
 
 async def _create_product(
     session: AsyncSession, project_id: str, record: ProductRecord, category_id: str | None
-) -> None:
-    await add_product(
+) -> Product:
+    return await add_product(
         session,
         project_id,
         name=record.name,
@@ -889,7 +901,8 @@ async def _update_product(
         next_position = max((variant.position for variant in variants), default=-1) + 1
         session.add_all(_new_variant(product, variant, next_position + i) for i, variant in enumerate(new_variants))
         if "attributes" in product_changes:
-            await _replace_attribute_rows(session, product)
+            await session.execute(delete(ProductAttribute).where(ProductAttribute.product_id == product.id))
+            session.add_all(attribute_rows(product))
     return "updated"
 
 
@@ -918,31 +931,3 @@ def _new_variant(product: Product, variant: VariantRecord, position: int) -> Var
         updated_at=stamp,
         **_variant_columns(variant),
     )
-
-
-async def _replace_attribute_rows(session: AsyncSession, product: Product) -> None:
-    await session.execute(delete(ProductAttribute).where(ProductAttribute.product_id == product.id))
-    session.add_all(
-        ProductAttribute(product_id=product.id, project_id=product.project_id, name=name, value=str(value)[:500])
-        for name, value in product.attributes.items()
-    )
-
-
-__all__ = [
-    "CategoryIndex",
-    "ImportFileError",
-    "ImportOutcome",
-    "ImportRecord",
-    "ImportSummary",
-    "ImportTarget",
-    "NamedValues",
-    "ProductRecord",
-    "RejectedRecord",
-    "Rejection",
-    "VariantRecord",
-    "import_products",
-    "import_target",
-    "read_records",
-    "records_from_csv",
-    "records_from_json",
-]
