@@ -48,6 +48,7 @@ class Settings:
     mail_from: str = "shop@localhost"
     retry_schedule_seconds: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
     worker_interval_seconds: float = 2.0
+    worker_lease_seconds: float = 60.0
     allow_private_webhook_targets: bool = False
     webhook_timeout_seconds: float = 10.0
 
@@ -70,6 +71,7 @@ class Settings:
             mail_from=env.get("SHOPGRAPH_MAIL_FROM") or "shop@localhost",
             retry_schedule_seconds=_schedule(env.get("SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE")),
             worker_interval_seconds=float(env.get("SHOPGRAPH_WORKER_INTERVAL_SECONDS", 2)),
+            worker_lease_seconds=float(env.get("SHOPGRAPH_WORKER_LEASE_SECONDS", 60)),
             allow_private_webhook_targets=_flag(env.get("SHOPGRAPH_ALLOW_PRIVATE_WEBHOOK_TARGETS"), False),
             webhook_timeout_seconds=float(env.get("SHOPGRAPH_WEBHOOK_TIMEOUT_SECONDS", 10)),
         )

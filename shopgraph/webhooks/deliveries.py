@@ -37,9 +37,10 @@ class ClaimedDelivery:
     webhook: Webhook
 
 
-def lease_for(timeout_seconds: float) -> int:
-    """Long enough for the slowest attempt of a batch, so a live worker never loses its lease mid-send."""
-    return max(DEFAULT_LEASE_MS, int(timeout_seconds * 3000))
+def lease_for(timeout_seconds: float, lease_seconds: float = DEFAULT_LEASE_MS / 1000) -> int:
+    """At least `lease_seconds`, and long enough for the slowest attempt of a batch, so a live worker never loses
+    its lease mid-send."""
+    return max(int(lease_seconds * 1000), int(timeout_seconds * 3000))
 
 
 def _secrets_in_use(secret: str, previous: str | None, previous_expires_at: int | None, now: int) -> tuple[str, ...]:
@@ -172,7 +173,7 @@ async def deliver_due_webhooks(
     database: Database, settings: Settings, *, limit: int = DELIVERY_BATCH, lease_ms: int | None = None
 ) -> int:
     """Sends the deliveries that are due, side by side; returns how many were delivered."""
-    lease = lease_for(settings.webhook_timeout_seconds) if lease_ms is None else lease_ms
+    lease = lease_for(settings.webhook_timeout_seconds, settings.worker_lease_seconds) if lease_ms is None else lease_ms
     claimed = await claim_due_deliveries(database, limit=limit, lease_ms=lease)
     if not claimed:
         return 0
