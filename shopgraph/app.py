@@ -69,7 +69,9 @@ async def _domain_error(_request: Request, exc: Exception) -> Response:
 async def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
-    return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), message, exc.headers)
+    return error_response(
+        exc.status_code, _HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), message, dict(exc.headers or {})
+    )
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:

@@ -36,10 +36,10 @@ async def project_from_slug(
         return state
     if require_key:
         raise _refuse()
-    state = await reader.fetch(BY_SLUG, slug)
-    if state is None:
+    found = await reader.fetch(BY_SLUG, slug)
+    if found is None:
         raise _refuse()
-    return state
+    return found
 
 
 def slug_from_host(host: str | None, base_domain: str | None) -> str | None:

@@ -365,4 +365,4 @@ async def remove_coupon(session: AsyncSession, project_id: str, cart_id: str) ->
 async def purge_stale_carts(session: AsyncSession, *, older_than_ms: int) -> int:
     """Removes carts untouched since `older_than_ms` (epoch ms) with their lines; returns how many."""
     result = await session.execute(delete(Cart).where(Cart.updated_at < older_than_ms))
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]

@@ -299,8 +299,8 @@ def validate_query(
         raise InvalidParameter(names["limit"], f"must be a whole number from 1 to {MAX_LIMIT}")
     if query.sort not in SORTS:
         raise InvalidParameter(names["sort"], f"must be one of {', '.join(SORTS)}")
-    for key, value in (("min_price", query.min_price_minor), ("max_price", query.max_price_minor)):
-        if value is not None and value < 0:
+    for key, bound in (("min_price", query.min_price_minor), ("max_price", query.max_price_minor)):
+        if bound is not None and bound < 0:
             raise InvalidParameter(names[key], "must not be negative")
     if (
         query.min_price_minor is not None

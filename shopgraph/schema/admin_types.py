@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -54,7 +55,7 @@ class AdminVariant:
 
     @strawberry.field
     def options(self) -> JSON:
-        return self.row.options
+        return cast(JSON, self.row.options)
 
     @strawberry.field
     def position(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -152,7 +152,7 @@ class Variant:
 
     @strawberry.field
     def options(self) -> JSON:
-        return self.view.options
+        return cast(JSON, self.view.options)
 
 
 @strawberry.type

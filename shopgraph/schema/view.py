@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http.typevars import Context
 
 from shopgraph.db.state import ProjectState
 from shopgraph.errors import DomainError
@@ -103,7 +102,7 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
         request: Any,
         request_adapter: Any,
         sub_response: Any,
-        context: Context,
+        context: GraphQLContext,
         root_value: Any,
         request_data: Any,
     ) -> Any:
