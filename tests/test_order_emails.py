@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from sqlalchemy import select, update
@@ -14,14 +12,6 @@ from shopgraph.settings import Settings
 from tests.factories import Store
 from tests.flows import checkout_one_mug, run_worker
 from tests.mail.smtp_server import SmtpServer, free_port
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

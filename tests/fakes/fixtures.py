@@ -9,6 +9,7 @@ import pytest
 from tests.fakes.razorpay_fake import RazorpayFake
 from tests.fakes.server import LoopbackServer
 from tests.fakes.stripe_fake import StripeFake
+from tests.mail.smtp_server import SmtpServer
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +40,12 @@ def razorpay_fake(razorpay_fake_server: RazorpayFake) -> RazorpayFake:
     """A Razorpay fake with no requests, orders or failures yet, accepting `FAKE_KEY_ID` / `FAKE_KEY_SECRET`."""
     razorpay_fake_server.reset()
     return razorpay_fake_server
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on loopback that keeps every message it receives."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

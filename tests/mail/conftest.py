@@ -8,14 +8,6 @@ from tests.mail.smtp_server import SMTP_LOGIN, SMTP_PASSWORD, SmtpServer
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def smtp_server_with_auth() -> Iterator[SmtpServer]:
     server = SmtpServer(credentials=(SMTP_LOGIN, SMTP_PASSWORD))
     server.start()
