@@ -176,3 +176,15 @@ async def test_razorpay_refusing_the_order_is_a_502_and_gives_the_stock_back(
 
     assert response.status_code == 502
     assert await stock_of(runtime, "ceramic-mug") == 120
+
+
+async def test_verifying_a_razorpay_payment_on_a_store_without_razorpay_is_a_400(
+    client: httpx.AsyncClient, demo: Store
+) -> None:
+    response = await client.post(
+        demo.aerostack("/payments/razorpay/verify"),
+        json={"razorpay_order_id": "order_x", "razorpay_payment_id": "pay_x", "razorpay_signature": "sig"},
+        headers=demo.auth,
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "RAZORPAY_NOT_CONFIGURED")

@@ -30,7 +30,9 @@ async def verify_razorpay_checkout(
     provider_order = _required(razorpay_order_id, "razorpay_order_id")
     payment = _required(razorpay_payment_id, "razorpay_payment_id")
     signature = _required(razorpay_signature, "razorpay_signature")
-    credentials, _ = await credentials_for(session, project_id)
+    credentials, settings = await credentials_for(session, project_id)
+    if settings.payment_provider != "razorpay" or not credentials.razorpay_key_secret:
+        raise InvalidInput("this store does not take Razorpay payments", code="RAZORPAY_NOT_CONFIGURED")
     if not verify_checkout_signature(credentials, provider_order, payment, signature):
         raise InvalidSignature("the Razorpay signature does not match this order and payment")
     order = await session.scalar(
