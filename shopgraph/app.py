@@ -19,6 +19,7 @@ from starlette.routing import Route
 from shopgraph.db.state import ProjectState
 from shopgraph.errors import DomainError
 from shopgraph.middleware import Cors, RequestGuard
+from shopgraph.rate_limits import RateLimit, RequestLimiter, parse_limit
 from shopgraph.resolvers.access import project_from_host_or_key, require_secret
 from shopgraph.rest_compat.context import presented_key
 from shopgraph.rest_compat.responses import domain_error_response, error_response, json_response
@@ -74,6 +75,11 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
     )
 
 
+def _limiter(settings: Settings) -> RequestLimiter | None:
+    limit = parse_limit(settings.rate_limit)
+    return None if limit is None else RequestLimiter(limit, settings.redis_url)
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     runtime = runtime or Runtime.start(settings)
@@ -117,6 +123,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 max_query_string_bytes=settings.max_query_string_bytes,
             ),
             Middleware(Cors),
+            Middleware(RateLimit, limiter=_limiter(settings)),
         ],
         exception_handlers={DomainError: _domain_error, HTTPException: _http_error},
         lifespan=lifespan,

@@ -49,6 +49,8 @@ class Settings:
     retry_schedule_seconds: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
     worker_interval_seconds: float = 2.0
     worker_lease_seconds: float = 60.0
+    rate_limit: str | None = "1200/minute"
+    redis_url: str | None = None
     allow_private_webhook_targets: bool = False
     webhook_timeout_seconds: float = 10.0
 
@@ -72,6 +74,8 @@ class Settings:
             retry_schedule_seconds=_schedule(env.get("SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE")),
             worker_interval_seconds=float(env.get("SHOPGRAPH_WORKER_INTERVAL_SECONDS", 2)),
             worker_lease_seconds=float(env.get("SHOPGRAPH_WORKER_LEASE_SECONDS", 60)),
+            rate_limit=env.get("SHOPGRAPH_RATE_LIMIT", "1200/minute"),
+            redis_url=env.get("SHOPGRAPH_REDIS_URL") or None,
             allow_private_webhook_targets=_flag(env.get("SHOPGRAPH_ALLOW_PRIVATE_WEBHOOK_TARGETS"), False),
             webhook_timeout_seconds=float(env.get("SHOPGRAPH_WEBHOOK_TIMEOUT_SECONDS", 10)),
         )

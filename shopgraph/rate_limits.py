@@ -1,0 +1,70 @@
+"""Per-client request limits (the `limits` library): in memory, or shared through Redis by every process."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import FixedWindowRateLimiter
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from shopgraph.middleware import send_json_error
+
+log = logging.getLogger("shopgraph")
+
+# Provider webhooks are verified by signature and must never be turned away; health checks are not the API.
+UNLIMITED_PREFIXES = ("/api/v1/webhooks/", "/healthz", "/readyz")
+
+
+def parse_limit(value: str | None) -> RateLimitItem | None:
+    """`"1200/minute"`, `"20/second"`; empty, `0` or `off` means no limit."""
+    if value is None or value.strip().lower() in {"", "0", "off", "none"}:
+        return None
+    return parse(value)
+
+
+class RequestLimiter:
+    def __init__(self, limit: RateLimitItem, redis_url: str | None = None) -> None:
+        self.limit = limit
+        self.storage: Storage = RedisStorage(f"async+{redis_url}") if redis_url else MemoryStorage()
+        self.strategy = FixedWindowRateLimiter(self.storage)
+
+    async def retry_after(self, client: str) -> int | None:
+        """None when the request may go on; otherwise the seconds to wait."""
+        try:
+            if await self.strategy.hit(self.limit, client):
+                return None
+            stats = await self.strategy.get_window_stats(self.limit, client)
+        except Exception:
+            # A limiter that cannot reach its store lets traffic through rather than failing every request.
+            log.warning("rate limit store unreachable; request not limited", exc_info=True)
+            return None
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+class RateLimit:
+    """ASGI middleware: 429 with `Retry-After` once a client (its address) goes over the limit."""
+
+    def __init__(self, app: ASGIApp, *, limiter: RequestLimiter | None) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.limiter is None or scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        wait = await self.limiter.retry_after(client[0] if client else "unknown")
+        if wait is None:
+            await self.app(scope, receive, send)
+            return
+        await send_json_error(
+            send,
+            429,
+            "RATE_LIMITED",
+            f"too many requests; try again in {wait} seconds",
+            [(b"retry-after", str(wait).encode())],
+        )
