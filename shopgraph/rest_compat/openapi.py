@@ -205,6 +205,7 @@ def _operation(family: str, endpoint: Endpoint) -> dict[str, Any]:
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{endpoint.response}"}}},
             },
             **{str(status): _ERROR for status in endpoint.errors},
+            "429": {"$ref": "#/components/responses/RateLimited"},
         },
     }
     if endpoint.body is not None:
@@ -240,10 +241,15 @@ def openapi_document() -> dict[str, Any]:
         "components": {
             "schemas": SCHEMAS,
             "responses": {
+                "RateLimited": {
+                    "description": "too many requests from this client; wait as Retry-After says",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
                 "Error": {
                     "description": "an error",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                }
+                },
             },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "a project's public key"},
