@@ -95,3 +95,35 @@ async def test_twenty_concurrent_checkouts_get_twenty_consecutive_numbers(
     assert {response.status_code for response in responses} == {201}
     numbers = sorted(response.json()["order"]["order_number"] for response in responses)
     assert numbers == [f"ORD-{number:03d}" for number in range(1, 21)]
+
+
+async def test_a_once_per_customer_coupon_is_redeemed_once_by_concurrent_checkouts_of_one_customer(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store
+) -> None:
+    # given: ten carts of one customer, all using a once-per-customer coupon
+    product = await make_product(runtime, demo, "Popular", stock=100)
+    async with runtime.database.write() as session:
+        await session.execute(
+            update(Coupon).where(Coupon.project_id == demo.id, Coupon.code == "FLAT5").values(once_per_customer=True)
+        )
+    carts = [f"once-{index}" for index in range(10)]
+    for cart_id in carts:
+        await fill_cart(client, demo, cart_id, [(product, 1)])
+
+    # when
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                demo.aerocall("/checkout"),
+                json=checkout_body(cart_id, "same@example.com", couponCode="FLAT5"),
+                headers=demo.auth,
+            )
+            for cart_id in carts
+        )
+    )
+
+    # then
+    assert sorted(response.status_code for response in responses) == [201] + [400] * 9
+    assert {response.json()["code"] for response in responses if response.status_code == 400} == {"ALREADY_USED"}
+    async with runtime.database.read() as session:
+        assert await session.scalar(select(Product.stock).where(Product.id == product)) == 99

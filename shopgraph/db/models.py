@@ -19,6 +19,7 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import text
 
 from shopgraph.ids import now_ms
 
@@ -222,12 +223,24 @@ class CouponRedemption(Base):
     """One use of a coupon; written by checkout, read to enforce once-per-customer coupons."""
 
     __tablename__ = "coupon_redemptions"
-    __table_args__ = (Index("ix_coupon_redemptions_coupon_email", "coupon_id", "email"),)
+    __table_args__ = (
+        Index("ix_coupon_redemptions_coupon_email", "coupon_id", "email"),
+        # Two concurrent checkouts with one email cannot both redeem a once-per-customer coupon.
+        Index(
+            "uq_coupon_redemptions_once_per_customer",
+            "coupon_id",
+            "email",
+            unique=True,
+            sqlite_where=text("once_per_customer"),
+            postgresql_where=text("once_per_customer"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     coupon_id: Mapped[str] = mapped_column(ForeignKey("coupons.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(320))
+    once_per_customer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     order_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
 

@@ -170,8 +170,22 @@ async def _take_coupon_use(
             coupons.MESSAGES[coupons.USAGE_LIMIT_REACHED], code=coupons.USAGE_LIMIT_REACHED, field="couponCode"
         )
     session.add(
-        CouponRedemption(id=new_id("red"), project_id=project_id, coupon_id=coupon.id, email=email, order_id=order_id)
+        CouponRedemption(
+            id=new_id("red"),
+            project_id=project_id,
+            coupon_id=coupon.id,
+            email=email,
+            order_id=order_id,
+            once_per_customer=coupon.once_per_customer,
+        )
     )
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        # Another checkout with this email redeemed the coupon after this one looked.
+        raise InvalidInput(
+            coupons.MESSAGES[coupons.ALREADY_USED], code=coupons.ALREADY_USED, field="couponCode"
+        ) from exc
 
 
 async def _coupon_for(
