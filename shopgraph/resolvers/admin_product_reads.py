@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Product, Variant
+from shopgraph.db.models import Category, Product, Variant
 from shopgraph.errors import InvalidInput, InvalidParameter
 from shopgraph.resolvers.admin_fields import not_found, store_currency
 from shopgraph.resolvers.catalog_admin import PRODUCT_STATUSES
@@ -119,6 +119,20 @@ def _search(query: Select[Any], project_id: str, search: str) -> Select[Any]:
     )
 
 
+async def _with_descendants(session: AsyncSession, project_id: str, category_id: str) -> set[str]:
+    """The category and every category below it, as the storefront's `category_id` filter counts them."""
+    parents = dict(
+        (await session.execute(select(Category.id, Category.parent_id).where(Category.project_id == project_id))).all()
+    )
+    found = {category_id} if category_id in parents else set()
+    grew = True
+    while grew:
+        below = {child for child, parent in parents.items() if parent in found and child not in found}
+        found |= below
+        grew = bool(below)
+    return found
+
+
 async def list_products(
     session: AsyncSession,
     project_id: str,
@@ -140,7 +154,7 @@ async def list_products(
     if status is not None:
         query = query.where(Product.status == status)
     if category_id is not None:
-        query = query.where(Product.category_id == category_id)
+        query = query.where(Product.category_id.in_(await _with_descendants(session, project_id, category_id)))
     if search and search.strip():
         query = _search(query, project_id, search)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -84,8 +84,10 @@ mutation DeleteCategory($id: ID!) { categoryDelete(id: $id) { deletedId userErro
 """
 
 PRODUCTS = """
-query Products($search: String, $status: ProductStatus, $page: Int, $limit: Int) {
-  products(search: $search, status: $status, page: $page, limit: $limit) { total page limit items { slug status } }
+query Products($search: String, $status: ProductStatus, $categoryId: ID, $page: Int, $limit: Int) {
+  products(search: $search, status: $status, categoryId: $categoryId, page: $page, limit: $limit) {
+    total page limit items { slug status }
+  }
 }
 """
 
@@ -180,6 +182,25 @@ async def test_products_are_searched_and_paginated_across_every_status(client: h
     assert [item["slug"] for item in by_sku["items"]] == ["graphic-tee"]
     assert {item["slug"] for item in by_name["items"]} == {"zip-hoodie", "pullover-hoodie"}
     assert (second_page["page"], second_page["limit"], len(second_page["items"])) == (2, 10, 4)
+
+
+async def test_a_category_filter_includes_the_categories_below_it(client: httpx.AsyncClient, demo: Store) -> None:
+    # given
+    categories = {
+        category["slug"]: category["id"] for category in (await admin(client, demo, CATEGORIES))["categories"]
+    }
+
+    # when
+    home = (await admin(client, demo, PRODUCTS, categoryId=categories["home"], limit=100))["products"]
+    kitchen = (await admin(client, demo, PRODUCTS, categoryId=categories["kitchen"], limit=100))["products"]
+    unknown = (await admin(client, demo, PRODUCTS, categoryId="cat_unknown"))["products"]
+
+    # then
+    assert {item["slug"] for item in kitchen["items"]} == {"ceramic-mug", "chef-knife", "cutting-board"}
+    assert {item["slug"] for item in home["items"]} == {
+        "ceramic-mug", "chef-knife", "cutting-board", "linen-pillow", "scented-candle", "wall-print",
+    }  # fmt: skip
+    assert unknown["total"] == 0
 
 
 async def test_an_update_changes_the_given_fields_and_keeps_attribute_rows_in_sync(
