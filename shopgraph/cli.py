@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
@@ -127,6 +128,11 @@ def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
     return changes
 
 
+def _bearer_header(key: str) -> str:
+    """GraphiQL's `headers` URL parameter: the page sends them with every query it runs."""
+    return quote(json.dumps({"Authorization": f"Bearer {key}"}, separators=(",", ":")))
+
+
 def _print_demo(host: str, port: int, public_key: str, secret_key: str, created: bool) -> None:
     base = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}"
     state = "created" if created else "ready (a new key pair was issued; earlier keys still work)"
@@ -137,7 +143,8 @@ Demo store {state}.
   public key   {public_key}
   secret key   {secret_key}   (shown only now)
 
-  GraphiQL     {base}/graphql?token={public_key}
+  GraphiQL     {base}/graphql?headers={_bearer_header(public_key)}
+  admin        {base}/admin/graphql?token={secret_key}&headers={_bearer_header(secret_key)}
   REST         {base}/api/v1/public/projects/{DEMO_SLUG}/ecommerce/products?token={public_key}
   REST         {base}/api/v1/ecommerce/products?token={public_key}
   OpenAPI      {base}/api/v1/openapi.json
