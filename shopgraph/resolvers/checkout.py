@@ -20,6 +20,7 @@ from shopgraph.db.upsert import insert_for
 from shopgraph.errors import Conflict, DomainError, InvalidInput, PaymentProviderError
 from shopgraph.ids import new_id, now_ms
 from shopgraph.payments import base as payments
+from shopgraph.payments import provider_for
 from shopgraph.resolvers import coupons, events
 from shopgraph.resolvers.carts import INSUFFICIENT_STOCK, OUT_OF_STOCK, UNAVAILABLE, price_lines, read_cart
 from shopgraph.resolvers.catalog_admin import bump_catalog_version
@@ -38,6 +39,7 @@ from shopgraph.resolvers.orders import (
 )
 from shopgraph.resolvers.outbox import enqueue_order_confirmation
 from shopgraph.resolvers.store_settings import StoreConfig
+from shopgraph.settings import Settings
 
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
 MANUAL_INSTRUCTIONS = "Pay on delivery: the order is confirmed and will be paid when it arrives."
@@ -348,9 +350,6 @@ async def _replay(session: AsyncSession, project_id: str, key: str, request: Che
     return CheckoutResult(found, found.order.payment_details, replayed=True)
 
 
-ProviderFactory = Any  # (name, credentials, mode) -> PaymentProvider
-
-
 async def checkout(
     database: Database,
     project_id: str,
@@ -358,7 +357,7 @@ async def checkout(
     request: CheckoutRequest,
     *,
     config: StoreConfig,
-    provider_factory: ProviderFactory,
+    settings: Settings,
     default_stripe_mode: str,
     idempotency_key: str | None = None,
 ) -> CheckoutResult:
@@ -401,7 +400,7 @@ async def checkout(
                 "a checkout with this Idempotency-Key is still in progress", code="IDEMPOTENCY_IN_PROGRESS"
             ) from exc
         return replay
-    provider = provider_factory(config.payment_provider, credentials, mode)
+    provider = provider_for(config.payment_provider, credentials, settings, mode=mode)
     order = placed.order
     try:
         payment_session = await provider.create_payment(

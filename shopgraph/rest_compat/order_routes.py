@@ -6,8 +6,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shopgraph.errors import InvalidParameter
-from shopgraph.payments import provider_for
-from shopgraph.payments.base import ProviderCredentials
 from shopgraph.resolvers import checkout as checkout_domain
 from shopgraph.resolvers import orders
 from shopgraph.resolvers.payment_verification import verify_razorpay_checkout
@@ -41,17 +39,13 @@ async def checkout(request: Request) -> Response:
         cancel_url=field(body, "cancelUrl"),
     )
     runtime = runtime_of(request)
-
-    def factory(name: str, credentials: ProviderCredentials, mode: str) -> object:
-        return provider_for(name, credentials, runtime.settings, mode=mode)
-
     result = await checkout_domain.checkout(
         runtime.database,
         state.project_id,
         state.slug,
         checkout_request,
         config=config,
-        provider_factory=factory,
+        settings=runtime.settings,
         default_stripe_mode=STRIPE_MODE_BY_FAMILY[_family(request)],
         idempotency_key=request.headers.get("idempotency-key"),
     )

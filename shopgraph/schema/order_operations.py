@@ -6,8 +6,6 @@ import strawberry
 from strawberry.types import Info
 
 from shopgraph.errors import DomainError, NotFound
-from shopgraph.payments import provider_for
-from shopgraph.payments.base import ProviderCredentials
 from shopgraph.resolvers import checkout as checkout_domain
 from shopgraph.resolvers import orders
 from shopgraph.schema.cart_types import UserError
@@ -41,10 +39,6 @@ class OrderMutation:
     async def checkout(self, info: Info, input: CheckoutInput) -> CheckoutPayload:
         context: GraphQLContext = info.context
         config = await context.config()
-        settings = context.runtime.settings
-
-        def factory(name: str, credentials: ProviderCredentials, mode: str) -> object:
-            return provider_for(name, credentials, settings, mode=mode)
 
         try:
             request = checkout_domain.validate_request(
@@ -64,7 +58,7 @@ class OrderMutation:
                 context.project.slug,
                 request,
                 config=config,
-                provider_factory=factory,
+                settings=context.runtime.settings,
                 default_stripe_mode=DEFAULT_STRIPE_MODE,
                 idempotency_key=input.idempotency_key,
             )
