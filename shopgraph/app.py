@@ -14,10 +14,12 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
+from shopgraph.assets import STATIC_PREFIX, StaticAssets
 from shopgraph.db.state import ProjectState
 from shopgraph.errors import DomainError
+from shopgraph.explore import ADMIN_GRAPHIQL, STOREFRONT_GRAPHIQL, api_reference
 from shopgraph.middleware import Cors, RequestGuard
 from shopgraph.rate_limits import RateLimit, RequestLimiter, parse_limit
 from shopgraph.resolvers.access import project_from_host_or_key, require_secret
@@ -26,7 +28,6 @@ from shopgraph.rest_compat.responses import domain_error_response, error_respons
 from shopgraph.rest_compat.routes import rest_routes
 from shopgraph.runtime import Runtime
 from shopgraph.schema import admin, storefront
-from shopgraph.schema.admin_door import AdminGraphQLDoor
 from shopgraph.schema.build import build_schema
 from shopgraph.schema.view import GraphQLDoor, ShopGraphQL
 from shopgraph.settings import Settings
@@ -86,11 +87,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     storefront_view = ShopGraphQL(
         build_schema(settings, storefront.Query, storefront.Mutation),
         runtime,
+        graphiql=STOREFRONT_GRAPHIQL,
         cacheable_root_fields=storefront.CACHEABLE_ROOT_FIELDS,
     )
     admin_view = ShopGraphQL(
         build_schema(settings, admin.AdminQuery, admin.AdminMutation),
         runtime,
+        graphiql=ADMIN_GRAPHIQL,
         cacheable_root_fields=admin.CACHEABLE_ROOT_FIELDS,
     )
 
@@ -114,7 +117,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             Route("/readyz", readyz, methods=["GET"]),
             *rest_routes(),
             Route("/graphql", GraphQLDoor(storefront_view, _storefront_project)),
-            Route("/admin/graphql", AdminGraphQLDoor(admin_view, _admin_project)),
+            Route("/admin/graphql", GraphQLDoor(admin_view, _admin_project)),
+            Route("/docs", api_reference, methods=["GET"]),
+            Mount(STATIC_PREFIX, app=StaticAssets(), name="static"),
         ],
         middleware=[
             Middleware(

@@ -15,6 +15,7 @@ from strawberry.asgi import GraphQL
 
 from shopgraph.db.state import ProjectState
 from shopgraph.errors import DomainError
+from shopgraph.explore import GraphiQLPage
 from shopgraph.lru import LRU
 from shopgraph.middleware import CORS_SCOPE_KEY, send_json_error
 from shopgraph.runtime import Runtime
@@ -44,11 +45,22 @@ def cacheable_document(query: str, root_fields: frozenset[str]) -> bool:
 
 
 class ShopGraphQL(GraphQL[GraphQLContext, None]):
-    """Strawberry's ASGI view, answering refusals in JSON and reusing the bytes of catalog-only answers."""
+    """Strawberry's ASGI view, answering refusals in JSON and reusing the bytes of catalog-only answers.
 
-    def __init__(self, schema: Any, runtime: Runtime, *, cacheable_root_fields: frozenset[str] = frozenset()) -> None:
+    GraphiQL is our own page on vendored assets (Strawberry's loads them from a CDN).
+    """
+
+    def __init__(
+        self,
+        schema: Any,
+        runtime: Runtime,
+        *,
+        graphiql: GraphiQLPage,
+        cacheable_root_fields: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.runtime = runtime
+        self.graphiql = graphiql
         self.cacheable_root_fields = cacheable_root_fields
         self._cacheable_bodies: LRU[bytes, bool] = LRU(512)
 
@@ -93,6 +105,9 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
         query = data.get("query") if isinstance(data, dict) else None
         return isinstance(query, str) and cacheable_document(query, self.cacheable_root_fields)
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return self.graphiql.render(request)
+
     async def get_context(self, request: Any, response: Any) -> GraphQLContext:
         # GraphiQL's page is served without a project; every operation has one.
         return GraphQLContext(runtime=self.runtime, project=request.scope.get(PROJECT_SCOPE_KEY), request=request)
@@ -120,7 +135,7 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
 
 
 class GraphQLDoor:
-    """Refuses a request without a valid key with HTTP 401 before GraphQL sees it; GraphiQL needs no key."""
+    """Refuses a request without a valid key with HTTP 401 before GraphQL sees it; the GraphiQL page needs none."""
 
     def __init__(self, view: ShopGraphQL, authenticate: Authenticate) -> None:
         self.view = view
