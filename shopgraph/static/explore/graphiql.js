@@ -6,6 +6,19 @@
   const root = document.getElementById("graphiql");
   const parameters = new URLSearchParams(window.location.search);
 
+  // GraphiQL 3 writes the headers pane into its saved tabs even with shouldPersistHeaders off: keys are never
+  // written to the browser's storage.
+  function withoutHeaders(key, value) {
+    if (key.endsWith(":headers")) {
+      return "";
+    }
+    try {
+      return JSON.stringify(JSON.parse(value), (name, field) => (name === "headers" ? null : field));
+    } catch (error) {
+      return value;
+    }
+  }
+
   // Each endpoint keeps its own tabs and history, so the admin page never shows the storefront's and back.
   function namespacedStorage(prefix) {
     let local;
@@ -17,7 +30,7 @@
     const ownKeys = () => Object.keys(local).filter((key) => key.startsWith(prefix));
     return {
       getItem: (key) => local.getItem(prefix + key),
-      setItem: (key, value) => local.setItem(prefix + key, value),
+      setItem: (key, value) => local.setItem(prefix + key, withoutHeaders(key, value)),
       removeItem: (key) => local.removeItem(prefix + key),
       clear: () => ownKeys().forEach((key) => local.removeItem(key)),
       get length() {
