@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -14,13 +15,15 @@ STARTUP_TIMEOUT_SECONDS = 10.0
 
 
 class LoopbackServer:
-    def __init__(self, app: ASGIApp) -> None:
+    """`lifespan="on"` runs the app's startup and shutdown too, as `shopgraph serve` does."""
+
+    def __init__(self, app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "off") -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         host, port = self._socket.getsockname()
         self.url = f"http://{host}:{port}"
-        config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
+        config = uvicorn.Config(app, lifespan=lifespan, log_level="warning", access_log=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
 
