@@ -18,11 +18,11 @@ from starlette.routing import Mount, Route
 
 from shopgraph.assets import STATIC_PREFIX, StaticAssets
 from shopgraph.db.state import ProjectState
+from shopgraph.domain.stores.access import project_from_host_or_key, require_secret
 from shopgraph.errors import DomainError
 from shopgraph.explore import ADMIN_GRAPHIQL, STOREFRONT_GRAPHIQL, api_reference
 from shopgraph.middleware import Cors, RequestGuard
 from shopgraph.rate_limits import RateLimit, RequestLimiter, parse_limit
-from shopgraph.resolvers.access import project_from_host_or_key, require_secret
 from shopgraph.rest_compat.context import presented_key
 from shopgraph.rest_compat.responses import domain_error_response, error_response, json_response
 from shopgraph.rest_compat.routes import rest_routes

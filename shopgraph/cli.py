@@ -15,11 +15,12 @@ from urllib.parse import quote
 
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
+from shopgraph.domain.demo import load_demo_catalog
+from shopgraph.domain.stores.keys import issue_keys
+from shopgraph.domain.stores.projects import CreatedProject, create_project, project_by_slug
+from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.resolvers.catalog_import import ImportSummary, import_products, import_target, read_records
-from shopgraph.resolvers.demo import load_demo_catalog
-from shopgraph.resolvers.projects import CreatedProject, create_project, issue_keys, project_by_slug
-from shopgraph.resolvers.store_settings import update_store_settings
 from shopgraph.settings import Settings
 from shopgraph.worker import Worker
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from shopgraph.db.engine import Database
 from shopgraph.db.state import StateReader, state_reader_for
-from shopgraph.resolvers.store_cache import StoreCache
+from shopgraph.domain.cache import StoreCache
 from shopgraph.settings import Settings
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shopgraph.domain.demo import load_demo_catalog
+from shopgraph.domain.stores.projects import create_project
+from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.resolvers.catalog_admin import add_category, add_product, bump_catalog_version
-from shopgraph.resolvers.demo import load_demo_catalog
-from shopgraph.resolvers.projects import create_project
-from shopgraph.resolvers.store_settings import update_store_settings
 from shopgraph.runtime import Runtime
 
 AEROSTACK = "/api/v1/public/projects/{slug}/ecommerce"

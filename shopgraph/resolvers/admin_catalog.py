@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import CartItem, Category, Product, ProductAttribute, Variant
+from shopgraph.domain.stores.config import store_currency
 from shopgraph.errors import Conflict
 from shopgraph.ids import new_id, now_ms
 from shopgraph.resolvers import inventory
@@ -30,7 +31,6 @@ from shopgraph.resolvers.admin_fields import (
     require,
     sku,
     slug,
-    store_currency,
     text,
     whole_number,
 )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Coupon, Product
+from shopgraph.domain.stores.config import store_currency
 from shopgraph.errors import Conflict
 from shopgraph.ids import new_id, now_ms
 from shopgraph.resolvers.admin_catalog import concurrent_writes_as_conflict
@@ -26,7 +27,6 @@ from shopgraph.resolvers.admin_fields import (
     optional_amount,
     read_fields,
     require,
-    store_currency,
     timestamp,
     whole_number,
 )

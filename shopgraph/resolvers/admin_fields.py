@@ -10,11 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from shopgraph import money
-from shopgraph.db.models import StoreSettings
 from shopgraph.errors import InvalidInput, NotFound
 from shopgraph.resolvers.catalog import ATTRIBUTE_NAME
 from shopgraph.resolvers.catalog_admin import SLUG
@@ -69,15 +65,6 @@ def require(values: Mapping[str, object], *columns_and_fields: tuple[str, str], 
     for column, field in columns_and_fields:
         if values.get(column) is None:
             raise invalid(prefix + field, "is required")
-
-
-async def store_currency(session: AsyncSession, project_id: str) -> str:
-    currency = await session.scalar(
-        select(StoreSettings.default_currency).where(StoreSettings.project_id == project_id)
-    )
-    if currency is None:
-        raise NotFound("unknown project", code="NOT_FOUND")
-    return currency
 
 
 def text(limit: int, *, required: bool = True) -> Parse:

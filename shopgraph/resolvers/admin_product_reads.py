@@ -10,8 +10,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Product, Variant
+from shopgraph.domain.stores.config import store_currency
 from shopgraph.errors import InvalidInput, InvalidParameter
-from shopgraph.resolvers.admin_fields import not_found, store_currency
+from shopgraph.resolvers.admin_fields import not_found
 from shopgraph.resolvers.catalog_admin import PRODUCT_STATUSES
 
 MAX_LIMIT = 100

@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Cart, CartItem, Coupon, Product, Variant
 from shopgraph.db.upsert import insert_for
+from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.errors import InsufficientStock, InvalidInput, NotFound
 from shopgraph.ids import new_id, now_ms
 from shopgraph.resolvers import coupons
 from shopgraph.resolvers.coupons import CouponRule
 from shopgraph.resolvers.pricing import CartTotals, PricedLine, PricingRules, price_cart
-from shopgraph.resolvers.store_settings import StoreConfig
 
 CART_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_LINE_QUANTITY = 999

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import Category, Product, ProductAttribute, StoreSettings, Variant
+from shopgraph.domain.stores.projects import project_by_slug
 from shopgraph.errors import DomainError
 from shopgraph.ids import new_id, now_ms
 from shopgraph.resolvers.catalog_admin import (
@@ -39,7 +40,6 @@ from shopgraph.resolvers.catalog_import_records import (
     records_from_json,
 )
 from shopgraph.resolvers.low_stock import check_low_stock
-from shopgraph.resolvers.projects import project_by_slug
 
 BUMP_EVERY = 100
 Progress = Callable[[int, int], None]

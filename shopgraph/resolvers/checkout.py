@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.countries import is_country_code
 from shopgraph.db.engine import Database
-from shopgraph.db.models import Coupon, CouponRedemption, Order, OrderCounter, OrderItem, StoreSettings
+from shopgraph.db.models import Coupon, CouponRedemption, Order, OrderCounter, OrderItem
 from shopgraph.db.upsert import insert_for
+from shopgraph.domain.stores.config import StoreConfig
+from shopgraph.domain.stores.credentials import credentials_for
 from shopgraph.errors import Conflict, DomainError, InvalidInput, PaymentProviderError
 from shopgraph.ids import new_id, now_ms
 from shopgraph.payments import base as payments
@@ -38,7 +40,6 @@ from shopgraph.resolvers.orders import (
     order_number,
 )
 from shopgraph.resolvers.outbox import enqueue_order_confirmation
-from shopgraph.resolvers.store_settings import StoreConfig
 from shopgraph.settings import Settings
 
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
@@ -299,23 +300,6 @@ async def place_order(
         await clear_cart_of(session, order)
         await enqueue_order_confirmation(session, project_id, order_id)
     return OrderWithItems(order, items)
-
-
-async def credentials_for(session: AsyncSession, project_id: str) -> tuple[payments.ProviderCredentials, StoreSettings]:
-    row = await session.get(StoreSettings, project_id)
-    assert row is not None
-    return (
-        payments.ProviderCredentials(
-            stripe_secret_key=row.stripe_secret_key,
-            stripe_publishable_key=row.stripe_publishable_key,
-            stripe_webhook_secret=row.stripe_webhook_secret,
-            stripe_mode=row.stripe_mode,
-            razorpay_key_id=row.razorpay_key_id,
-            razorpay_key_secret=row.razorpay_key_secret,
-            razorpay_webhook_secret=row.razorpay_webhook_secret,
-        ),
-        row,
-    )
 
 
 def payment_json(session: payments.PaymentSession) -> dict[str, Any]:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.errors import InvalidInput
 from shopgraph.ids import now_ms
 from shopgraph.resolvers import coupons
 from shopgraph.resolvers.carts import price_lines, read_cart, validate_cart_id
 from shopgraph.resolvers.coupons import CouponRule
-from shopgraph.resolvers.store_settings import StoreConfig
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Order
+from shopgraph.domain.stores.credentials import credentials_for
 from shopgraph.errors import InvalidInput, NotFound
 from shopgraph.payments.base import InvalidSignature
 from shopgraph.payments.razorpay_provider import verify_checkout_signature
-from shopgraph.resolvers.checkout import credentials_for
 from shopgraph.resolvers.orders import OrderWithItems, load_order, mark_paid
 
 

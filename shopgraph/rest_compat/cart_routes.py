@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.resolvers import carts
 from shopgraph.resolvers.coupon_validation import check_coupon
-from shopgraph.resolvers.store_settings import StoreConfig
 from shopgraph.rest_compat.body import field, json_object
 from shopgraph.rest_compat.context import project_state, runtime_of, store_config
 from shopgraph.rest_compat.responses import json_response

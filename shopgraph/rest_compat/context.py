@@ -5,9 +5,9 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from shopgraph.db.state import ProjectState
+from shopgraph.domain.stores.access import project_from_host_or_key, project_from_slug
+from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.middleware import CORS_SCOPE_KEY
-from shopgraph.resolvers.access import project_from_host_or_key, project_from_slug
-from shopgraph.resolvers.store_settings import StoreConfig
 from shopgraph.runtime import Runtime
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from shopgraph.db.models import Order, OrderItem
+from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.money import percent_from_basis_points, to_json_number
 from shopgraph.resolvers import coupons
 from shopgraph.resolvers.carts import CartLine, CartView
@@ -14,7 +15,6 @@ from shopgraph.resolvers.checkout import CheckoutResult
 from shopgraph.resolvers.coupon_validation import CouponCheck
 from shopgraph.resolvers.coupons import CouponRule
 from shopgraph.resolvers.orders import OrderPage, OrderWithItems
-from shopgraph.resolvers.store_settings import StoreConfig
 
 
 def number(value: Decimal) -> int | float:

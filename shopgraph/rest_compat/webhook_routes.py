@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shopgraph.db.state import BY_SLUG
+from shopgraph.domain.stores.credentials import credentials_for
 from shopgraph.errors import NotFound
 from shopgraph.payments import provider_for
-from shopgraph.resolvers.checkout import credentials_for
 from shopgraph.resolvers.payment_events import apply_event
 from shopgraph.rest_compat.context import runtime_of
 from shopgraph.rest_compat.responses import json_response

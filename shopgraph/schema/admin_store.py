@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from shopgraph.resolvers import admin_coupons, admin_settings
+from shopgraph.domain.stores import config, settings
+from shopgraph.resolvers import admin_coupons
 from shopgraph.schema.admin_inputs import CouponCreateInput, CouponUpdateInput, StoreConfigInput, given
 from shopgraph.schema.admin_payloads import CouponPayload, DeletePayload, StoreConfigPayload, read, write
 from shopgraph.schema.admin_types import AdminCoupon, AdminStoreConfig
@@ -22,7 +23,7 @@ class StoreAdminQuery:
         description="the /config fields and every other setting; of the payment secrets, only whether set"
     )
     async def store_config(self, info: Info) -> AdminStoreConfig:
-        return AdminStoreConfig.of(await read(info, admin_settings.read_store_config))
+        return AdminStoreConfig.of(await read(info, config.read_store_config))
 
 
 @strawberry.type
@@ -53,6 +54,6 @@ class StoreAdminMutation:
     )
     async def store_config_update(self, info: Info, input: StoreConfigInput) -> StoreConfigPayload:
         result = await write(
-            info, lambda session, project_id: admin_settings.update_store_config(session, project_id, given(input))
+            info, lambda session, project_id: settings.update_store_config(session, project_id, given(input))
         )
         return StoreConfigPayload.of(result)

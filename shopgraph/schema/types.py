@@ -11,8 +11,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from shopgraph import money
+from shopgraph.domain.stores.config import StoreConfig as StoreConfigModel
 from shopgraph.resolvers.catalog import CategoryView, ProductView, VariantView
-from shopgraph.resolvers.store_settings import StoreConfig as StoreConfigModel
 
 
 @strawberry.type

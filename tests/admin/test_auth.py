@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shopgraph.db.models import Product
-from shopgraph.resolvers.store_settings import update_store_settings
+from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.runtime import Runtime
 from tests.admin.support import ADMIN, admin, secret
 from tests.factories import Store, make_store

@@ -5,9 +5,9 @@ from typing import Any
 import httpx
 import pytest
 
+from shopgraph.domain.stores.keys import PUBLIC, generate_key
+from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.resolvers import catalog
-from shopgraph.resolvers.keys import PUBLIC, generate_key
-from shopgraph.resolvers.store_settings import update_store_settings
 from shopgraph.runtime import Runtime
 from shopgraph.schema import storefront
 from tests.factories import Store, make_category, make_product, make_products, make_store

@@ -7,7 +7,7 @@ import pytest
 from starlette.applications import Starlette
 
 from shopgraph.app import create_app
-from shopgraph.resolvers.store_settings import update_store_settings
+from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.factories import Store, make_store

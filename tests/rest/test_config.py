@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shopgraph.resolvers.store_settings import update_store_settings
+from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.runtime import Runtime
 from tests.factories import Store, make_store
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 
 from shopgraph.db.state import BY_DOMAIN, BY_KEY, BY_SLUG, ProjectState, StateReader
+from shopgraph.domain.stores.keys import SECRET, hash_key, looks_like_key
 from shopgraph.errors import Unauthorized
-from shopgraph.resolvers.keys import SECRET, hash_key, looks_like_key
 
 # One message for every refusal, so that a caller cannot tell an unknown project from a wrong key.
 REFUSED = "a valid API key for this project is required"

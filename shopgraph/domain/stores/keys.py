@@ -5,6 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.db.models import ApiKey
+from shopgraph.ids import new_id
+
 PUBLIC = "public"
 SECRET = "secret"
 _PREFIXES = {PUBLIC: "pk_", SECRET: "sk_"}
@@ -21,3 +26,14 @@ def hash_key(key: str) -> str:
 
 def looks_like_key(value: str) -> bool:
     return value.startswith(("pk_", "sk_")) and 10 <= len(value) <= 200
+
+
+async def issue_keys(session: AsyncSession, project_id: str) -> tuple[str, str]:
+    """A fresh public/secret key pair for a project; earlier keys stay valid."""
+    keys = {kind: generate_key(kind) for kind in (PUBLIC, SECRET)}
+    session.add_all(
+        ApiKey(id=new_id("key"), project_id=project_id, kind=kind, key_hash=hash_key(key), display_prefix=key[:12])
+        for kind, key in keys.items()
+    )
+    await session.flush()
+    return keys[PUBLIC], keys[SECRET]

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Coupon
+from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.ids import new_id, now_ms
 from shopgraph.resolvers.catalog_admin import add_category, add_product, bump_catalog_version
-from shopgraph.resolvers.store_settings import update_store_settings
 
 DEMO_SETTINGS = {
     "default_currency": "USD",

@@ -1,9 +1,11 @@
-"""Store settings: validation of `KEY=VALUE` changes, and the config a storefront reads."""
+"""Store settings: `KEY=VALUE` changes validated and applied, from `shopgraph project set` and from the admin API.
+
+The admin's typed changes go through the same rules, so both paths accept the same values.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,52 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph import money
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
-from shopgraph.errors import Conflict, InvalidInput
-from shopgraph.resolvers.access import could_be_custom_domain
-
-PAYMENT_PROVIDERS = ("stripe", "razorpay", "manual")
-STRIPE_MODES = ("checkout_session", "payment_intent")
-
-
-@dataclass(frozen=True)
-class StoreConfig:
-    """What `GET /config` and `storeConfig` show: never a secret."""
-
-    default_currency: str
-    tax_basis_points: int
-    flat_shipping_rate_minor: int
-    free_shipping_threshold_minor: int | None
-    shipping_enabled: bool
-    payment_provider: str
-    stripe_publishable_key: str | None
-    razorpay_key_id: str | None
-    cors_origins: tuple[str, ...]
-
-    @property
-    def currency_symbol(self) -> str:
-        return money.symbol(self.default_currency)
-
-    @property
-    def tax_percentage(self) -> Decimal:
-        return (
-            Decimal(self.tax_basis_points)
-            .scaleb(-2)
-            .quantize(Decimal(1) if self.tax_basis_points % 100 == 0 else Decimal("0.01"))
-        )
-
-    @classmethod
-    def from_row(cls, row: Any) -> StoreConfig:
-        return cls(
-            default_currency=row.default_currency,
-            tax_basis_points=row.tax_basis_points,
-            flat_shipping_rate_minor=row.flat_shipping_rate_minor,
-            free_shipping_threshold_minor=row.free_shipping_threshold_minor,
-            shipping_enabled=row.shipping_enabled,
-            payment_provider=row.payment_provider,
-            stripe_publishable_key=row.stripe_publishable_key,
-            razorpay_key_id=row.razorpay_key_id,
-            cors_origins=tuple(row.cors_origins or ()),
-        )
+from shopgraph.domain.stores.access import could_be_custom_domain
+from shopgraph.domain.stores.config import AdminStoreConfig, read_store_config
+from shopgraph.errors import Conflict, DomainError, InvalidInput
+from shopgraph.payments import PROVIDER_NAMES, STRIPE_MODES
+from shopgraph.resolvers.admin_fields import camel
 
 
 def _text(limit: int = 255) -> Callable[[str, StoreSettings], Any]:
@@ -183,7 +144,7 @@ _COLUMNS: dict[str, tuple[str, Callable[[str, StoreSettings], Any]]] = {
     "flat_shipping_rate": ("flat_shipping_rate_minor", _amount(optional=False)),
     "free_shipping_threshold": ("free_shipping_threshold_minor", _amount(optional=True)),
     "shipping_enabled": ("shipping_enabled", _boolean),
-    "payment_provider": ("payment_provider", _choice(PAYMENT_PROVIDERS)),
+    "payment_provider": ("payment_provider", _choice(PROVIDER_NAMES)),
     "stripe_secret_key": ("stripe_secret_key", _text()),
     "stripe_publishable_key": ("stripe_publishable_key", _text()),
     "stripe_webhook_secret": ("stripe_webhook_secret", _text()),
@@ -250,3 +211,35 @@ async def _replace_domains(session: AsyncSession, project_id: str, domains: list
         raise Conflict(f"domains: {', '.join(taken)} already belongs to another project", code="DOMAIN_TAKEN")
     await session.execute(delete(ProjectDomain).where(ProjectDomain.project_id == project_id))
     session.add_all(ProjectDomain(domain=domain, project_id=project_id) for domain in dict.fromkeys(domains))
+
+
+def setting_text(value: object) -> str:
+    """A typed value as `project set` would take it; null clears an optional setting."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+def _named_as_given(error: DomainError) -> DomainError:
+    """The settings rules name `tax_percentage`; the caller wrote `taxPercentage`."""
+    key = error.field or ("domains" if error.code == "DOMAIN_TAKEN" else None)
+    if key is None:
+        return error
+    message = camel(key) + error.message[len(key) :] if error.message.startswith(key) else error.message
+    return DomainError(message, code=error.code, status=error.status, field=camel(key), extra=error.extra)
+
+
+async def update_store_config(session: AsyncSession, project_id: str, given: Mapping[str, object]) -> AdminStoreConfig:
+    """Typed changes from the admin API; every change is checked before any is applied, a bad one changes nothing."""
+    try:
+        await update_store_settings(session, project_id, {key: setting_text(value) for key, value in given.items()})
+    except DomainError as error:
+        raise _named_as_given(error) from error
+    await session.flush()
+    return await read_store_config(session, project_id)

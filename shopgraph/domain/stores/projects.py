@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph import money
-from shopgraph.db.models import ApiKey, Project, StoreSettings
+from shopgraph.db.models import Project, StoreSettings
+from shopgraph.domain.stores.keys import issue_keys
 from shopgraph.errors import Conflict, InvalidInput, NotFound
 from shopgraph.ids import new_id
-from shopgraph.resolvers.keys import PUBLIC, SECRET, generate_key, hash_key
 
 PROJECT_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -58,14 +58,3 @@ async def project_by_slug(session: AsyncSession, slug: str) -> Project:
     if project is None:
         raise NotFound(f"no project with slug {slug!r}", code="PROJECT_NOT_FOUND")
     return project
-
-
-async def issue_keys(session: AsyncSession, project_id: str) -> tuple[str, str]:
-    """A fresh public/secret key pair for a project; earlier keys stay valid."""
-    keys = {kind: generate_key(kind) for kind in (PUBLIC, SECRET)}
-    session.add_all(
-        ApiKey(id=new_id("key"), project_id=project_id, kind=kind, key_hash=hash_key(key), display_prefix=key[:12])
-        for kind, key in keys.items()
-    )
-    await session.flush()
-    return keys[PUBLIC], keys[SECRET]
