@@ -8,14 +8,14 @@ from shopgraph import money
 from shopgraph.db.engine import Database
 from shopgraph.db.models import OutboxMessage, Project
 from shopgraph.delivery.outbox import claim_due, record_failure, record_success
+from shopgraph.domain.events.outbox import Topic
 from shopgraph.mail import MailDeliveryError, OrderEmail, OrderEmailLine, format_money, render, send
 from shopgraph.resolvers.orders import OrderWithItems, load_order
-from shopgraph.resolvers.outbox import ORDER_CONFIRMATION_EMAIL, ORDER_SHIPPED_EMAIL
 from shopgraph.settings import Settings
 
 log = logging.getLogger("shopgraph.mail")
 
-KINDS = {ORDER_CONFIRMATION_EMAIL: "confirmation", ORDER_SHIPPED_EMAIL: "shipped"}
+KINDS: dict[str, str] = {Topic.ORDER_CONFIRMATION_EMAIL: "confirmation", Topic.ORDER_SHIPPED_EMAIL: "shipped"}
 PAYMENT_NOTES = {"manual": "Pay on delivery.", "stripe": "Paid by card.", "razorpay": "Paid with Razorpay."}
 
 

@@ -12,11 +12,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Order, OrderItem
+from shopgraph.domain.events.merchant_events import EventType, emit_order_event
+from shopgraph.domain.events.outbox import Topic, enqueue_order_email
 from shopgraph.errors import Conflict, InvalidParameter
 from shopgraph.ids import now_ms
-from shopgraph.resolvers import events
 from shopgraph.resolvers.admin_fields import not_found, optional_text, read_fields
-from shopgraph.resolvers.events import emit_order_event
 from shopgraph.resolvers.orders import (
     CANCELLED,
     DELIVERED,
@@ -33,7 +33,6 @@ from shopgraph.resolvers.orders import (
     mark_paid,
     mark_refunded,
 )
-from shopgraph.resolvers.outbox import ORDER_SHIPPED_EMAIL, enqueue
 
 ORDER_STATUSES = (PENDING, PROCESSING, SHIPPED, DELIVERED, CANCELLED, REFUNDED)
 SHIPMENT_FIELDS = {
@@ -138,10 +137,8 @@ async def fulfil_order(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise _changed_meanwhile(order)
-    await emit_order_event(session, order, events.ORDER_SHIPPED)
-    await enqueue(
-        session, project_id, ORDER_SHIPPED_EMAIL, {"order_id": order.id}, dedupe_key=f"{ORDER_SHIPPED_EMAIL}:{order.id}"
-    )
+    await emit_order_event(session, order, EventType.ORDER_SHIPPED)
+    await enqueue_order_email(session, project_id, Topic.ORDER_SHIPPED_EMAIL, order.id)
     return await _fresh(session, found)
 
 

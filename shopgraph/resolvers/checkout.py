@@ -17,17 +17,18 @@ from shopgraph.countries import is_country_code
 from shopgraph.db.engine import Database
 from shopgraph.db.models import Coupon, CouponRedemption, Order, OrderCounter, OrderItem
 from shopgraph.db.upsert import insert_for
+from shopgraph.domain.events.merchant_events import EventType, emit, order_data
+from shopgraph.domain.events.outbox import Topic, enqueue_order_email
 from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.domain.stores.credentials import credentials_for
 from shopgraph.errors import Conflict, DomainError, InvalidInput, PaymentProviderError
 from shopgraph.ids import new_id, now_ms
 from shopgraph.payments import base as payments
 from shopgraph.payments import provider_for
-from shopgraph.resolvers import coupons, events
+from shopgraph.resolvers import coupons
 from shopgraph.resolvers.carts import INSUFFICIENT_STOCK, OUT_OF_STOCK, UNAVAILABLE, price_lines, read_cart
 from shopgraph.resolvers.catalog_admin import bump_catalog_version
 from shopgraph.resolvers.coupon_validation import validate_email
-from shopgraph.resolvers.events import emit, order_data
 from shopgraph.resolvers.inventory import StockLine, take_stock
 from shopgraph.resolvers.orders import (
     PAYMENT_PENDING,
@@ -39,7 +40,6 @@ from shopgraph.resolvers.orders import (
     load_order,
     order_number,
 )
-from shopgraph.resolvers.outbox import enqueue_order_confirmation
 from shopgraph.settings import Settings
 
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
@@ -295,10 +295,10 @@ async def place_order(
     session.add_all(items)
     await session.flush()
     await bump_catalog_version(session, project_id)
-    await emit(session, project_id, events.ORDER_CREATED, order_data(order, items))
+    await emit(session, project_id, EventType.ORDER_CREATED, order_data(order, items))
     if not online:
         await clear_cart_of(session, order)
-        await enqueue_order_confirmation(session, project_id, order_id)
+        await enqueue_order_email(session, project_id, Topic.ORDER_CONFIRMATION_EMAIL, order_id)
     return OrderWithItems(order, items)
 
 

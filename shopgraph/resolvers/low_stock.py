@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Product, Variant
-from shopgraph.resolvers import events
+from shopgraph.domain.events.merchant_events import EventType, emit
 
 
 def _is_low(model: type[Product] | type[Variant]) -> ColumnElement[bool]:
@@ -50,7 +50,7 @@ async def check_low_stock(
     products = await _flip_flags(session, project_id, Product, set(product_ids))
     variants = await _flip_flags(session, project_id, Variant, set(variant_ids))
     for product in products:
-        await events.emit(session, project_id, events.INVENTORY_LOW, _product_data(product))
+        await emit(session, project_id, EventType.INVENTORY_LOW, _product_data(product))
     if variants:
         names = dict(
             (
@@ -60,7 +60,7 @@ async def check_low_stock(
             ).all()
         )
         for variant in variants:
-            await events.emit(session, project_id, events.INVENTORY_LOW, _variant_data(variant, names))
+            await emit(session, project_id, EventType.INVENTORY_LOW, _variant_data(variant, names))
     return len(products) + len(variants)
 
 

@@ -9,14 +9,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Cart, CartItem, Coupon, CouponRedemption, Order, OrderItem
+from shopgraph.domain.events.merchant_events import EventType, emit_order_event
+from shopgraph.domain.events.outbox import Topic, enqueue_order_email
 from shopgraph.errors import InvalidParameter, NotFound
 from shopgraph.ids import now_ms
-from shopgraph.resolvers import events
 from shopgraph.resolvers.catalog_admin import bump_catalog_version
 from shopgraph.resolvers.coupon_validation import validate_email
-from shopgraph.resolvers.events import emit_order_event
 from shopgraph.resolvers.inventory import StockLine, return_stock
-from shopgraph.resolvers.outbox import enqueue_order_confirmation
 
 PENDING = "pending"
 PROCESSING = "processing"
@@ -138,8 +137,8 @@ async def mark_paid(session: AsyncSession, order: Order) -> bool:
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return False
     await clear_cart_of(session, order)
-    await enqueue_order_confirmation(session, order.project_id, order.id)
-    await emit_order_event(session, order, events.ORDER_PAID)
+    await enqueue_order_email(session, order.project_id, Topic.ORDER_CONFIRMATION_EMAIL, order.id)
+    await emit_order_event(session, order, EventType.ORDER_PAID)
     return True
 
 
@@ -180,7 +179,7 @@ async def cancel_unpaid(
             .values(used_count=Coupon.used_count - 1)
         )
         await session.execute(delete(CouponRedemption).where(CouponRedemption.order_id == order.id))
-    await emit_order_event(session, order, events.ORDER_CANCELLED)
+    await emit_order_event(session, order, EventType.ORDER_CANCELLED)
     return True
 
 
@@ -194,7 +193,7 @@ async def mark_refunded(session: AsyncSession, order: Order) -> bool:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    await emit_order_event(session, order, events.ORDER_REFUNDED)
+    await emit_order_event(session, order, EventType.ORDER_REFUNDED)
     return True
 
 

@@ -13,9 +13,9 @@ from strawberry.types import Info
 
 from shopgraph.db.models import WebhookAttempt as WebhookAttemptRow
 from shopgraph.db.models import WebhookEndpoint as WebhookEndpointRow
+from shopgraph.domain.events import webhook_endpoints as domain
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.ids import now_ms
-from shopgraph.resolvers import webhook_endpoints as domain
 from shopgraph.schema.cart_types import UserError
 from shopgraph.schema.context import GraphQLContext
 

@@ -17,8 +17,8 @@ from shopgraph.db.engine import Database
 from shopgraph.db.models import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from shopgraph.db.upsert import insert_for
 from shopgraph.delivery.outbox import DELIVERED, PENDING, claim_due
+from shopgraph.domain.events.outbox import Topic
 from shopgraph.ids import new_id, now_ms
-from shopgraph.resolvers.events import MERCHANT_EVENT_TOPIC
 
 FAN_OUT_BATCH = 100
 
@@ -62,7 +62,7 @@ def _deliveries(messages: Sequence[OutboxMessage], endpoints: Sequence[Any], now
 
 async def fan_out_events(database: Database, *, limit: int = FAN_OUT_BATCH) -> int:
     """Turns due merchant events into deliveries; returns how many deliveries were created."""
-    messages = await claim_due(database, [MERCHANT_EVENT_TOPIC], limit=limit)
+    messages = await claim_due(database, [Topic.MERCHANT_EVENT], limit=limit)
     if not messages:
         return 0
     now = now_ms()

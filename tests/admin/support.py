@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import func, select
 
 from shopgraph.db.models import OutboxMessage
-from shopgraph.resolvers.events import MERCHANT_EVENT_TOPIC
+from shopgraph.domain.events.outbox import Topic
 from shopgraph.runtime import Runtime
 from tests.factories import Store
 
@@ -44,7 +44,7 @@ async def merchant_events(runtime: Runtime, store: Store) -> list[str]:
     async with runtime.database.read() as session:
         payloads = await session.scalars(
             select(OutboxMessage.payload).where(
-                OutboxMessage.project_id == store.id, OutboxMessage.topic == MERCHANT_EVENT_TOPIC
+                OutboxMessage.project_id == store.id, OutboxMessage.topic == Topic.MERCHANT_EVENT
             )
         )
         return sorted(payload["type"] for payload in payloads)

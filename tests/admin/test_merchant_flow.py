@@ -8,8 +8,7 @@ import httpx
 from sqlalchemy import select
 
 from shopgraph.db.models import OutboxMessage
-from shopgraph.resolvers.events import MERCHANT_EVENT_TOPIC
-from shopgraph.resolvers.outbox import ORDER_SHIPPED_EMAIL
+from shopgraph.domain.events.outbox import Topic
 from shopgraph.runtime import Runtime
 from tests.admin.support import admin, succeeded
 from tests.factories import ADDRESS, Store, make_store
@@ -216,8 +215,8 @@ async def test_a_store_built_through_the_admin_api_sells_and_ships(client: httpx
     # and the shipping email and the merchant's order.shipped event wait in the outbox
     async with runtime.database.read() as session:
         messages = (await session.scalars(select(OutboxMessage).where(OutboxMessage.project_id == store.id))).all()
-    emails = [message.payload for message in messages if message.topic == ORDER_SHIPPED_EMAIL]
-    events = [message.payload for message in messages if message.topic == MERCHANT_EVENT_TOPIC]
+    emails = [message.payload for message in messages if message.topic == Topic.ORDER_SHIPPED_EMAIL]
+    events = [message.payload for message in messages if message.topic == Topic.MERCHANT_EVENT]
     assert emails == [{"order_id": order["id"]}]
     shipped_events = [event for event in events if event["type"] == "order.shipped"]
     assert len(shipped_events) == 1

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shopgraph.resolvers.outbox import ORDER_CONFIRMATION_EMAIL, ORDER_SHIPPED_EMAIL
+from shopgraph.domain.events.outbox import Topic
 from shopgraph.runtime import Runtime
 from tests.admin.support import admin, merchant_events, outbox_topics, refused, succeeded
 from tests.factories import Store, checkout_body, fill_cart, make_store, product_ids
@@ -101,7 +101,7 @@ async def test_cash_received_marks_a_cash_on_delivery_order_paid_once(
     assert paid["order"]["paidAt"] is not None
     assert again["code"] == "ORDER_ALREADY_PAID"
     assert await merchant_events(runtime, demo) == ["order.created", "order.paid"]
-    assert (await outbox_topics(runtime, demo))[ORDER_CONFIRMATION_EMAIL] == 1
+    assert (await outbox_topics(runtime, demo))[Topic.ORDER_CONFIRMATION_EMAIL] == 1
 
 
 async def test_a_shipped_cash_on_delivery_order_is_paid_on_delivery(
@@ -118,7 +118,7 @@ async def test_a_shipped_cash_on_delivery_order_is_paid_on_delivery(
     assert (paid["order"]["status"], paid["order"]["paymentStatus"]) == ("shipped", "paid")
     assert (paid["order"]["trackingNumber"], paid["order"]["carrier"]) == (None, None)
     assert await merchant_events(runtime, demo) == ["order.created", "order.paid", "order.shipped"]
-    assert (await outbox_topics(runtime, demo))[ORDER_SHIPPED_EMAIL] == 1
+    assert (await outbox_topics(runtime, demo))[Topic.ORDER_SHIPPED_EMAIL] == 1
 
 
 async def test_a_paid_order_cannot_be_cancelled_but_is_refunded(

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from standardwebhooks import Webhook
 
 from shopgraph.db.models import OutboxMessage
-from shopgraph.resolvers import events
-from shopgraph.resolvers.events import MERCHANT_EVENT_TOPIC
-from shopgraph.resolvers.webhook_endpoints import DeliveryRecord, create_endpoint, list_deliveries
+from shopgraph.domain.events.merchant_events import EventType, emit
+from shopgraph.domain.events.outbox import Topic
+from shopgraph.domain.events.webhook_endpoints import DeliveryRecord, create_endpoint, list_deliveries
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from shopgraph.worker import Worker
@@ -41,9 +41,11 @@ async def deliveries(runtime: Runtime, store: Store, **filters: Any) -> list[Del
         return list((await list_deliveries(session, store.id, limit=100, **filters)).items)
 
 
-async def emit_events(runtime: Runtime, store: Store, count: int, event_type: str = events.INVENTORY_LOW) -> list[str]:
+async def emit_events(
+    runtime: Runtime, store: Store, count: int, event_type: str = EventType.INVENTORY_LOW
+) -> list[str]:
     async with runtime.database.write() as session:
-        return [await events.emit(session, store.id, event_type, {"n": n}) for n in range(count)]
+        return [await emit(session, store.id, event_type, {"n": n}) for n in range(count)]
 
 
 async def merchant_events(runtime: Runtime, event_type: str) -> list[dict[str, Any]]:
@@ -52,7 +54,7 @@ async def merchant_events(runtime: Runtime, event_type: str) -> list[dict[str, A
         payloads = (
             await session.scalars(
                 select(OutboxMessage.payload)
-                .where(OutboxMessage.topic == MERCHANT_EVENT_TOPIC)
+                .where(OutboxMessage.topic == Topic.MERCHANT_EVENT)
                 .order_by(OutboxMessage.created_at, OutboxMessage.id)
             )
         ).all()

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select, update
 
 from shopgraph.db.models import OutboxMessage, WebhookEndpoint
-from shopgraph.resolvers import events, orders
-from shopgraph.resolvers.events import EVENT_TYPES
+from shopgraph.domain.events.merchant_events import EVENT_TYPES, EventType, emit_order_event
+from shopgraph.domain.events.webhook_endpoints import retry_delivery, update_endpoint
+from shopgraph.resolvers import orders
 from shopgraph.resolvers.inventory import set_stock
-from shopgraph.resolvers.webhook_endpoints import retry_delivery, update_endpoint
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from shopgraph.webhooks import fan_out_events
@@ -54,7 +54,7 @@ async def test_every_event_type_arrives_with_the_contract_body_and_verifiable_si
         cancelled = await orders.load_order(session, store.id, cancelled_id)
         assert paid is not None and cancelled is not None
         assert await orders.mark_paid(session, paid.order)
-        await events.emit_order_event(session, paid.order, events.ORDER_SHIPPED)  # as the admin's orderFulfill does
+        await emit_order_event(session, paid.order, EventType.ORDER_SHIPPED)  # as the admin's orderFulfill does
         assert await orders.mark_refunded(session, paid.order)
         assert await orders.cancel_unpaid(session, cancelled.order, cancelled.items)
         await set_stock(session, store.id, product_id=mug, stock=3)
@@ -64,7 +64,7 @@ async def test_every_event_type_arrives_with_the_contract_body_and_verifiable_si
     # then
     by_type = {request.json()["type"]: request for request in receiver.requests}
     assert sorted(by_type) == sorted(EVENT_TYPES)
-    assert [request.json()["type"] for request in receiver.requests].count(events.ORDER_CREATED) == 2
+    assert [request.json()["type"] for request in receiver.requests].count(EventType.ORDER_CREATED) == 2
     for event_type, request in by_type.items():
         body = request.json()
         assert set(body) == {"id", "type", "created_at", "project", "data"}
@@ -78,10 +78,10 @@ async def test_every_event_type_arrives_with_the_contract_body_and_verifiable_si
         assert sent_after - 5 <= timestamp <= time.time() + 5
         assert len(hex_signatures(request)) == 1
         assert_signed_with(request, secret)
-    assert by_type[events.ORDER_PAID].json()["data"]["order"]["payment_status"] == "paid"
-    assert by_type[events.ORDER_REFUNDED].json()["data"]["order"]["status"] == "refunded"
-    assert by_type[events.ORDER_CANCELLED].json()["data"]["order"]["id"] == cancelled_id
-    assert by_type[events.INVENTORY_LOW].json()["data"] == {
+    assert by_type[EventType.ORDER_PAID].json()["data"]["order"]["payment_status"] == "paid"
+    assert by_type[EventType.ORDER_REFUNDED].json()["data"]["order"]["status"] == "refunded"
+    assert by_type[EventType.ORDER_CANCELLED].json()["data"]["order"]["id"] == cancelled_id
+    assert by_type[EventType.INVENTORY_LOW].json()["data"] == {
         "product_id": mug,
         "variant_id": None,
         "sku": None,
@@ -320,23 +320,23 @@ async def test_each_endpoint_gets_only_the_events_it_subscribed_to_and_a_disable
     runtime: Runtime, settings: Settings, store: Store, receiver: Receiver
 ) -> None:
     # given
-    await register(runtime, store, f"{receiver.url}/paid", events=[events.ORDER_PAID])
+    await register(runtime, store, f"{receiver.url}/paid", events=[EventType.ORDER_PAID])
     await register(runtime, store, f"{receiver.url}/all")
     disabled_id, _ = await register(runtime, store, f"{receiver.url}/disabled")
     async with runtime.database.write() as session:
         await update_endpoint(session, store.id, disabled_id, enabled=False)
 
     # when
-    await emit_events(runtime, store, 1, events.ORDER_CREATED)
-    await emit_events(runtime, store, 1, events.ORDER_PAID)
+    await emit_events(runtime, store, 1, EventType.ORDER_CREATED)
+    await emit_events(runtime, store, 1, EventType.ORDER_PAID)
     await run_worker(settings, runtime)
 
     # then
     received = sorted((request.path, request.header("X-Webhook-Event")) for request in receiver.requests)
     assert received == [
-        ("/hooks/all", events.ORDER_CREATED),
-        ("/hooks/all", events.ORDER_PAID),
-        ("/hooks/paid", events.ORDER_PAID),
+        ("/hooks/all", EventType.ORDER_CREATED),
+        ("/hooks/all", EventType.ORDER_PAID),
+        ("/hooks/paid", EventType.ORDER_PAID),
     ]
 
 
@@ -365,8 +365,8 @@ async def test_events_without_a_subscribed_endpoint_are_simply_marked_done(
     runtime: Runtime, settings: Settings, store: Store, receiver: Receiver
 ) -> None:
     # given
-    await register(runtime, store, receiver.url, events=[events.ORDER_REFUNDED])
-    await emit_events(runtime, store, 3, events.ORDER_CREATED)
+    await register(runtime, store, receiver.url, events=[EventType.ORDER_REFUNDED])
+    await emit_events(runtime, store, 3, EventType.ORDER_CREATED)
 
     # when
     await run_worker(settings, runtime)

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from shopgraph.db.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from shopgraph.domain.events import webhook_endpoints as endpoints
+from shopgraph.domain.events.merchant_events import EventType
 from shopgraph.errors import DomainError, NotFound
-from shopgraph.resolvers import events
-from shopgraph.resolvers import webhook_endpoints as endpoints
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.factories import Store, make_store
@@ -47,14 +47,14 @@ async def test_a_new_endpoint_gets_its_own_secret_and_hears_every_event_unless_t
             session, store.id, url="https://hooks.example.com/all", description="  ERP sync  "
         )
         paid, paid_secret = await endpoints.create_endpoint(
-            session, store.id, url="https://hooks.example.com/paid", events=[events.ORDER_PAID, events.ORDER_PAID]
+            session, store.id, url="https://hooks.example.com/paid", events=[EventType.ORDER_PAID, EventType.ORDER_PAID]
         )
 
     # then
     assert every.id.startswith("whe_") and every.enabled
     assert every_secret.startswith("whsec_") and every_secret != paid_secret
     assert (every.events, every.description) == ([], "ERP sync")
-    assert paid.events == [events.ORDER_PAID]
+    assert paid.events == [EventType.ORDER_PAID]
     async with runtime.database.read() as session:
         listed = await endpoints.list_endpoints(session, store.id)
     assert [(endpoint.id, endpoint.secret) for endpoint in listed] == [(every.id, every_secret), (paid.id, paid_secret)]
@@ -115,7 +115,7 @@ async def test_a_store_has_at_most_twenty_endpoints(runtime: Runtime, store: Sto
 
 async def test_an_update_changes_only_what_is_given(runtime: Runtime, store: Store) -> None:
     # given
-    endpoint_id, secret = await register(runtime, store, "https://hooks.example.com/a", events=[events.ORDER_PAID])
+    endpoint_id, secret = await register(runtime, store, "https://hooks.example.com/a", events=[EventType.ORDER_PAID])
 
     # when
     async with runtime.database.write() as session:
@@ -129,7 +129,7 @@ async def test_an_update_changes_only_what_is_given(runtime: Runtime, store: Sto
     assert (endpoint.url, endpoint.enabled, endpoint.events, endpoint.secret) == (
         "https://hooks.example.com/b",
         False,
-        [events.ORDER_PAID],
+        [EventType.ORDER_PAID],
         secret,
     )
 
@@ -250,11 +250,11 @@ async def test_deliveries_are_listed_newest_first_by_endpoint_and_status_a_page_
 ) -> None:
     # given: three events delivered to both endpoints, then one for the first only, which it answers with a 500
     first, _ = await register(runtime, store, receiver.url)
-    second, _ = await register(runtime, store, f"{receiver.url}/second", events=[events.INVENTORY_LOW])
-    await emit_events(runtime, store, 3, events.INVENTORY_LOW)
+    second, _ = await register(runtime, store, f"{receiver.url}/second", events=[EventType.INVENTORY_LOW])
+    await emit_events(runtime, store, 3, EventType.INVENTORY_LOW)
     await run_worker(settings, runtime)
     receiver.fail_next(1)
-    await emit_events(runtime, store, 1, events.ORDER_REFUNDED)
+    await emit_events(runtime, store, 1, EventType.ORDER_REFUNDED)
     await run_worker(settings, runtime)
 
     # when
@@ -266,10 +266,10 @@ async def test_deliveries_are_listed_newest_first_by_endpoint_and_status_a_page_
 
     # then
     assert (of_first.total, len(of_first.items), len(second_page.items)) == (4, 2, 2)
-    assert of_first.items[0].delivery.event_type == events.ORDER_REFUNDED
+    assert of_first.items[0].delivery.event_type == EventType.ORDER_REFUNDED
     created = [record.delivery.created_at for record in of_first.items + second_page.items]
     assert created == sorted(created, reverse=True)
-    assert [record.delivery.event_type for record in pending.items] == [events.ORDER_REFUNDED]
+    assert [record.delivery.event_type for record in pending.items] == [EventType.ORDER_REFUNDED]
     assert [attempt.status_code for attempt in pending.items[0].attempts] == [500]
     assert delivered_of_second.total == 3
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from shopgraph.db.models import Product, Project, Variant
+from shopgraph.domain.events.merchant_events import EventType
 from shopgraph.errors import DomainError
-from shopgraph.resolvers import events
 from shopgraph.resolvers.inventory import StockLine, return_stock, set_stock, take_stock
 from shopgraph.runtime import Runtime
 from tests.factories import Store, checkout_body, fill_cart, make_product, make_store
@@ -28,7 +28,7 @@ async def _set(runtime: Runtime, store: Store, stock: int | None, **target: str)
 
 
 async def _low_stock_events(runtime: Runtime) -> list[dict[str, Any]]:
-    return [event["data"] for event in await merchant_events(runtime, events.INVENTORY_LOW)]
+    return [event["data"] for event in await merchant_events(runtime, EventType.INVENTORY_LOW)]
 
 
 async def _checkout(client: httpx.AsyncClient, store: Store, product_id: str, quantity: int, cart_id: str) -> None:

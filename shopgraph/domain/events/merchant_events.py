@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Order, OrderItem, Project
+from shopgraph.domain.events.outbox import Topic, enqueue
 from shopgraph.ids import new_id, now_ms
 from shopgraph.money import to_json_number
-from shopgraph.resolvers.outbox import enqueue
-
-ORDER_CREATED = "order.created"
-ORDER_PAID = "order.paid"
-ORDER_SHIPPED = "order.shipped"
-ORDER_CANCELLED = "order.cancelled"
-ORDER_REFUNDED = "order.refunded"
-INVENTORY_LOW = "inventory.low"
-EVENT_TYPES = (ORDER_CREATED, ORDER_PAID, ORDER_SHIPPED, ORDER_CANCELLED, ORDER_REFUNDED, INVENTORY_LOW)
-
-# Outbox topic of merchant events; the delivery worker fans each one out to the subscribed endpoints.
-MERCHANT_EVENT_TOPIC = "merchant.event"
 
 
-async def emit(session: AsyncSession, project_id: str, event_type: str, data: dict[str, Any]) -> str:
+class EventType(StrEnum):
+    ORDER_CREATED = "order.created"
+    ORDER_PAID = "order.paid"
+    ORDER_SHIPPED = "order.shipped"
+    ORDER_CANCELLED = "order.cancelled"
+    ORDER_REFUNDED = "order.refunded"
+    INVENTORY_LOW = "inventory.low"
+
+
+EVENT_TYPES = tuple(EventType)
+
+
+async def emit(session: AsyncSession, project_id: str, event_type: EventType, data: dict[str, Any]) -> str:
     """Writes the event with its final body (id, type, created_at, project, data); returns the event id."""
     slug = await session.scalar(select(Project.slug).where(Project.id == project_id))
     event_id = new_id("evt")
     event = {"id": event_id, "type": event_type, "created_at": now_ms(), "project": slug, "data": data}
-    await enqueue(session, project_id, MERCHANT_EVENT_TOPIC, event, dedupe_key=f"{MERCHANT_EVENT_TOPIC}:{event_id}")
+    await enqueue(session, project_id, Topic.MERCHANT_EVENT, event, dedupe_key=f"{Topic.MERCHANT_EVENT}:{event_id}")
     return event_id
 
 
@@ -79,7 +81,7 @@ def order_data(order: Order, items: Sequence[OrderItem]) -> dict[str, Any]:
     }
 
 
-async def emit_order_event(session: AsyncSession, order: Order, event_type: str) -> str:
+async def emit_order_event(session: AsyncSession, order: Order, event_type: EventType) -> str:
     """The order as it is now in this transaction (its state re-read after conditional updates)."""
     current = await session.get(Order, order.id, populate_existing=True)
     assert current is not None

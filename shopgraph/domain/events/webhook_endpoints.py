@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from shopgraph.delivery.outbox import DELIVERED, FAILED, PENDING
+from shopgraph.domain.events.merchant_events import EVENT_TYPES
 from shopgraph.errors import Conflict, InvalidInput, InvalidParameter, NotFound
 from shopgraph.ids import new_id, now_ms
-from shopgraph.resolvers.events import EVENT_TYPES
 from shopgraph.webhooks.signing import new_secret
 from shopgraph.webhooks.targets import UnsafeTarget, check_url
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,12 +11,18 @@ from shopgraph.db.models import OutboxMessage
 from shopgraph.db.upsert import insert_for
 from shopgraph.ids import new_id, now_ms
 
-ORDER_CONFIRMATION_EMAIL = "email.order_confirmation"
-ORDER_SHIPPED_EMAIL = "email.order_shipped"
+
+class Topic(StrEnum):
+    """What an outbox message is, and so which of the worker's jobs delivers it."""
+
+    ORDER_CONFIRMATION_EMAIL = "email.order_confirmation"
+    ORDER_SHIPPED_EMAIL = "email.order_shipped"
+    # A merchant event; the worker fans each one out to the endpoints subscribed to it.
+    MERCHANT_EVENT = "merchant.event"
 
 
 async def enqueue(
-    session: AsyncSession, project_id: str, topic: str, payload: dict[str, Any], *, dedupe_key: str | None = None
+    session: AsyncSession, project_id: str, topic: Topic, payload: dict[str, Any], *, dedupe_key: str | None = None
 ) -> None:
     """Adds a message; with a `dedupe_key`, a second message with the same key is silently dropped."""
     now = now_ms()
@@ -35,11 +42,6 @@ async def enqueue(
     await session.execute(statement)
 
 
-async def enqueue_order_confirmation(session: AsyncSession, project_id: str, order_id: str) -> None:
-    await enqueue(
-        session,
-        project_id,
-        ORDER_CONFIRMATION_EMAIL,
-        {"order_id": order_id},
-        dedupe_key=f"{ORDER_CONFIRMATION_EMAIL}:{order_id}",
-    )
+async def enqueue_order_email(session: AsyncSession, project_id: str, topic: Topic, order_id: str) -> None:
+    """An email about an order, at most once per order and kind."""
+    await enqueue(session, project_id, topic, {"order_id": order_id}, dedupe_key=f"{topic}:{order_id}")
