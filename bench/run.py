@@ -32,9 +32,10 @@ from sqlalchemy import func, select
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
 from shopgraph.db.models import Product
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
+from shopgraph.domain.catalog.writes import add_product
 from shopgraph.domain.demo import load_demo_catalog
 from shopgraph.domain.stores.projects import create_project
-from shopgraph.resolvers.catalog_admin import add_product, bump_catalog_version
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent

@@ -15,12 +15,13 @@ from urllib.parse import quote
 
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
+from shopgraph.domain.catalog.import_files import read_records
+from shopgraph.domain.catalog.imports import ImportSummary, import_products, import_target
 from shopgraph.domain.demo import load_demo_catalog
 from shopgraph.domain.stores.keys import issue_keys
 from shopgraph.domain.stores.projects import CreatedProject, create_project, project_by_slug
 from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.errors import DomainError, NotFound
-from shopgraph.resolvers.catalog_import import ImportSummary, import_products, import_target, read_records
 from shopgraph.settings import Settings
 from shopgraph.worker import Worker
 

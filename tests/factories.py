@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
+from shopgraph.domain.catalog.writes import add_category, add_product
 from shopgraph.domain.demo import load_demo_catalog
 from shopgraph.domain.stores.projects import create_project
 from shopgraph.domain.stores.settings import update_store_settings
-from shopgraph.resolvers.catalog_admin import add_category, add_product, bump_catalog_version
 from shopgraph.runtime import Runtime
 
 AEROSTACK = "/api/v1/public/projects/{slug}/ecommerce"

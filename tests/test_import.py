@@ -11,15 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from shopgraph.db.models import Category, Product, ProductAttribute, Project
-from shopgraph.resolvers.catalog_import import (
-    ImportFileError,
-    ImportSummary,
-    RejectedRecord,
-    import_products,
-    read_records,
-    records_from_csv,
-    records_from_json,
-)
+from shopgraph.domain.catalog.import_files import read_records, records_from_csv, records_from_json
+from shopgraph.domain.catalog.import_records import ImportFileError, RejectedRecord
+from shopgraph.domain.catalog.imports import ImportSummary, import_products
 from shopgraph.runtime import Runtime
 from tests.factories import Store, make_product, make_store, product_ids
 from tests.test_cli import cli_in, succeeded

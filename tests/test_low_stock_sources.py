@@ -6,7 +6,8 @@ import json
 
 import httpx
 
-from shopgraph.resolvers.catalog_import import import_products, records_from_json
+from shopgraph.domain.catalog.import_files import records_from_json
+from shopgraph.domain.catalog.imports import import_products
 from shopgraph.runtime import Runtime
 from tests.admin.support import admin, merchant_events, succeeded
 from tests.factories import make_product, make_store

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from shopgraph.db.engine import Database
 from shopgraph.db.models import StoreSettings
 from shopgraph.db.state import ProjectState
+from shopgraph.domain.catalog.snapshot import CatalogSnapshot, load_snapshot
 from shopgraph.domain.stores.config import StoreConfig
-from shopgraph.resolvers.catalog import CatalogSnapshot, load_snapshot
 
 
 class StoreCache:

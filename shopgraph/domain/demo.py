@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Coupon
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
+from shopgraph.domain.catalog.writes import add_category, add_product
 from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.ids import new_id, now_ms
-from shopgraph.resolvers.catalog_admin import add_category, add_product, bump_catalog_version
 
 DEMO_SETTINGS = {
     "default_currency": "USD",

@@ -11,11 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Coupon, Product
-from shopgraph.domain.stores.config import store_currency
-from shopgraph.errors import Conflict
-from shopgraph.ids import new_id, now_ms
-from shopgraph.resolvers.admin_catalog import concurrent_writes_as_conflict
-from shopgraph.resolvers.admin_fields import (
+from shopgraph.domain.conflicts import concurrent_writes_as_conflict
+from shopgraph.domain.fields import (
     FieldProblem,
     amount,
     boolean,
@@ -30,6 +27,9 @@ from shopgraph.resolvers.admin_fields import (
     timestamp,
     whole_number,
 )
+from shopgraph.domain.stores.config import store_currency
+from shopgraph.errors import Conflict
+from shopgraph.ids import new_id, now_ms
 from shopgraph.resolvers.coupons import COUPON_TYPES, normalize_code
 
 COUPON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")

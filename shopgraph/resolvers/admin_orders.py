@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph.db.models import Order, OrderItem
 from shopgraph.domain.events.merchant_events import EventType, emit_order_event
 from shopgraph.domain.events.outbox import Topic, enqueue_order_email
+from shopgraph.domain.fields import not_found, optional_text, read_fields
 from shopgraph.errors import Conflict, InvalidParameter
 from shopgraph.ids import now_ms
-from shopgraph.resolvers.admin_fields import not_found, optional_text, read_fields
 from shopgraph.resolvers.orders import (
     CANCELLED,
     DELIVERED,

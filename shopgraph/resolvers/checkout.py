@@ -17,6 +17,8 @@ from shopgraph.countries import is_country_code
 from shopgraph.db.engine import Database
 from shopgraph.db.models import Coupon, CouponRedemption, Order, OrderCounter, OrderItem
 from shopgraph.db.upsert import insert_for
+from shopgraph.domain.catalog.inventory import StockLine, take_stock
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.domain.events.merchant_events import EventType, emit, order_data
 from shopgraph.domain.events.outbox import Topic, enqueue_order_email
 from shopgraph.domain.stores.config import StoreConfig
@@ -27,9 +29,7 @@ from shopgraph.payments import base as payments
 from shopgraph.payments import provider_for
 from shopgraph.resolvers import coupons
 from shopgraph.resolvers.carts import INSUFFICIENT_STOCK, OUT_OF_STOCK, UNAVAILABLE, price_lines, read_cart
-from shopgraph.resolvers.catalog_admin import bump_catalog_version
 from shopgraph.resolvers.coupon_validation import validate_email
-from shopgraph.resolvers.inventory import StockLine, take_stock
 from shopgraph.resolvers.orders import (
     PAYMENT_PENDING,
     PENDING,

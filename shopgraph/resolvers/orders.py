@@ -9,13 +9,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Cart, CartItem, Coupon, CouponRedemption, Order, OrderItem
+from shopgraph.domain.catalog.inventory import StockLine, return_stock
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.domain.events.merchant_events import EventType, emit_order_event
 from shopgraph.domain.events.outbox import Topic, enqueue_order_email
 from shopgraph.errors import InvalidParameter, NotFound
 from shopgraph.ids import now_ms
-from shopgraph.resolvers.catalog_admin import bump_catalog_version
 from shopgraph.resolvers.coupon_validation import validate_email
-from shopgraph.resolvers.inventory import StockLine, return_stock
 
 PENDING = "pending"
 PROCESSING = "processing"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from shopgraph.domain.catalog.queries import find_product, list_products
 from shopgraph.errors import NotFound
-from shopgraph.resolvers.catalog import find_product, list_products
 from shopgraph.rest_compat.context import project_state, runtime_of, store_config
 from shopgraph.rest_compat.parsing import product_query
 from shopgraph.rest_compat.responses import dumps, json_bytes, json_response

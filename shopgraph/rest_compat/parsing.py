@@ -7,8 +7,8 @@ import re
 from starlette.datastructures import QueryParams
 
 from shopgraph import money
+from shopgraph.domain.catalog.queries import ProductQuery
 from shopgraph.errors import InvalidParameter
-from shopgraph.resolvers.catalog import ProductQuery
 
 _WHOLE = re.compile(r"^-?\d{1,9}$")
 _ATTRIBUTE_PREFIX = "attr."

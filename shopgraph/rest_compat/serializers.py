@@ -6,11 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from shopgraph.db.models import Order, OrderItem
+from shopgraph.domain.catalog.queries import ProductPage
+from shopgraph.domain.catalog.snapshot import CategoryView, ProductView, VariantView
 from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.money import percent_from_basis_points, to_json_number
 from shopgraph.resolvers import coupons
 from shopgraph.resolvers.carts import CartLine, CartView
-from shopgraph.resolvers.catalog import CategoryView, ProductPage, ProductView, VariantView
 from shopgraph.resolvers.checkout import CheckoutResult
 from shopgraph.resolvers.coupon_validation import CouponCheck
 from shopgraph.resolvers.coupons import CouponRule

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from shopgraph.resolvers import admin_catalog, admin_categories, admin_product_reads
+from shopgraph.domain.catalog import admin_categories, admin_products, admin_reads
 from shopgraph.schema.admin_inputs import (
     CategoryCreateInput,
     CategoryUpdateInput,
@@ -45,7 +45,7 @@ class CatalogAdminQuery:
     ) -> AdminProductPage:
         found = await read(
             info,
-            lambda session, project_id: admin_product_reads.list_products(
+            lambda session, project_id: admin_reads.list_products(
                 session,
                 project_id,
                 search=search,
@@ -63,7 +63,7 @@ class CatalogAdminQuery:
     ) -> AdminProduct | None:
         found = await read(
             info,
-            lambda session, project_id: admin_product_reads.find_product(session, project_id, id=_id(id), slug=slug),
+            lambda session, project_id: admin_reads.find_product(session, project_id, id=_id(id), slug=slug),
         )
         return None if found is None else AdminProduct(record=found)
 
@@ -78,21 +78,21 @@ class CatalogAdminMutation:
     @strawberry.mutation
     async def product_create(self, info: Info, input: ProductCreateInput) -> ProductPayload:
         result = await write(
-            info, lambda session, project_id: admin_catalog.create_product(session, project_id, given(input))
+            info, lambda session, project_id: admin_products.create_product(session, project_id, given(input))
         )
         return ProductPayload.of(result)
 
     @strawberry.mutation
     async def product_update(self, info: Info, id: strawberry.ID, input: ProductUpdateInput) -> ProductPayload:
         result = await write(
-            info, lambda session, project_id: admin_catalog.update_product(session, project_id, str(id), given(input))
+            info, lambda session, project_id: admin_products.update_product(session, project_id, str(id), given(input))
         )
         return ProductPayload.of(result)
 
     @strawberry.mutation(description="removes the product, its variants and the cart lines holding it")
     async def product_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         result = await write(
-            info, lambda session, project_id: admin_catalog.delete_product(session, project_id, str(id))
+            info, lambda session, project_id: admin_products.delete_product(session, project_id, str(id))
         )
         return DeletePayload.of(result)
 
@@ -100,7 +100,7 @@ class CatalogAdminMutation:
     async def variant_create(self, info: Info, product_id: strawberry.ID, input: VariantInput) -> VariantPayload:
         result = await write(
             info,
-            lambda session, project_id: admin_catalog.create_variant(
+            lambda session, project_id: admin_products.create_variant(
                 session, project_id, str(product_id), given(input)
             ),
         )
@@ -109,14 +109,14 @@ class CatalogAdminMutation:
     @strawberry.mutation
     async def variant_update(self, info: Info, id: strawberry.ID, input: VariantUpdateInput) -> VariantPayload:
         result = await write(
-            info, lambda session, project_id: admin_catalog.update_variant(session, project_id, str(id), given(input))
+            info, lambda session, project_id: admin_products.update_variant(session, project_id, str(id), given(input))
         )
         return VariantPayload.of(result)
 
     @strawberry.mutation
     async def variant_delete(self, info: Info, id: strawberry.ID) -> VariantPayload:
         result = await write(
-            info, lambda session, project_id: admin_catalog.delete_variant(session, project_id, str(id))
+            info, lambda session, project_id: admin_products.delete_variant(session, project_id, str(id))
         )
         return VariantPayload.of(result)
 
@@ -130,7 +130,7 @@ class CatalogAdminMutation:
     ) -> ProductPayload:
         result = await write(
             info,
-            lambda session, project_id: admin_catalog.set_inventory(
+            lambda session, project_id: admin_products.set_inventory(
                 session, project_id, product_id=_id(product_id), variant_id=_id(variant_id), stock=stock
             ),
         )

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from shopgraph.db.models import Category as CategoryRow
+from shopgraph.domain.catalog.admin_products import VariantChange
+from shopgraph.domain.catalog.admin_reads import ProductRecord
 from shopgraph.domain.stores.config import AdminStoreConfig as AdminStoreConfigModel
 from shopgraph.errors import DomainError
-from shopgraph.resolvers.admin_catalog import VariantChange
 from shopgraph.resolvers.admin_coupons import CouponRecord
-from shopgraph.resolvers.admin_product_reads import ProductRecord
 from shopgraph.resolvers.orders import OrderWithItems
 from shopgraph.schema.admin_types import (
     AdminCategory,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from shopgraph.db.state import ProjectState
+from shopgraph.domain.catalog.snapshot import CatalogSnapshot
 from shopgraph.domain.stores.config import StoreConfig
-from shopgraph.resolvers.catalog import CatalogSnapshot
 from shopgraph.runtime import Runtime
 
 

@@ -8,8 +8,8 @@ import strawberry
 from strawberry.types import Info
 
 from shopgraph import money
+from shopgraph.domain.catalog.queries import ProductQuery, find_product, list_products
 from shopgraph.errors import InvalidParameter
-from shopgraph.resolvers.catalog import ProductQuery, find_product, list_products
 from shopgraph.schema.cart_mutations import CartMutation, CartQuery
 from shopgraph.schema.order_operations import OrderMutation, OrderQuery
 from shopgraph.schema.types import (

@@ -11,8 +11,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from shopgraph import money
+from shopgraph.domain.catalog.snapshot import CategoryView, ProductView, VariantView
 from shopgraph.domain.stores.config import StoreConfig as StoreConfigModel
-from shopgraph.resolvers.catalog import CategoryView, ProductView, VariantView
 
 
 @strawberry.type

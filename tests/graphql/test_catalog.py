@@ -5,9 +5,9 @@ from typing import Any
 import httpx
 import pytest
 
+from shopgraph.domain.catalog import queries
 from shopgraph.domain.stores.keys import PUBLIC, generate_key
 from shopgraph.domain.stores.settings import update_store_settings
-from shopgraph.resolvers import catalog
 from shopgraph.runtime import Runtime
 from shopgraph.schema import storefront
 from tests.factories import Store, make_category, make_product, make_products, make_store
@@ -512,7 +512,7 @@ async def test_a_batch_of_eleven_operations_is_refused(
     client: httpx.AsyncClient, demo: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
-    executions = count_calls(monkeypatch, storefront, "list_products", catalog.list_products)
+    executions = count_calls(monkeypatch, storefront, "list_products", queries.list_products)
 
     # when
     response = await client.post("/graphql", json=[{"query": PRODUCT_SLUGS}] * 11, headers=demo.auth)
@@ -564,7 +564,7 @@ async def test_identical_queries_reuse_the_result(
     client: httpx.AsyncClient, demo: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
-    executions = count_calls(monkeypatch, storefront, "list_products", catalog.list_products)
+    executions = count_calls(monkeypatch, storefront, "list_products", queries.list_products)
     first = await execute(client, demo, PRODUCT_SLUGS, {"sort": "PRICE_ASC"})
 
     # when

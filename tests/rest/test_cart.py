@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import update
 
 from shopgraph.db.models import Coupon, Product
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.ids import now_ms
-from shopgraph.resolvers.catalog_admin import bump_catalog_version
 from shopgraph.runtime import Runtime
 from tests.factories import Store, make_product, make_store, product_ids, variant_id
 

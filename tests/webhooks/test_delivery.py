@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select, update
 
 from shopgraph.db.models import OutboxMessage, WebhookEndpoint
+from shopgraph.domain.catalog.inventory import set_stock
 from shopgraph.domain.events.merchant_events import EVENT_TYPES, EventType, emit_order_event
 from shopgraph.domain.events.webhook_endpoints import retry_delivery, update_endpoint
 from shopgraph.resolvers import orders
-from shopgraph.resolvers.inventory import set_stock
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from shopgraph.webhooks import fan_out_events

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from shopgraph.db.models import Product, Project, Variant
+from shopgraph.domain.catalog.inventory import StockLine, return_stock, set_stock, take_stock
 from shopgraph.domain.events.merchant_events import EventType
 from shopgraph.errors import DomainError
-from shopgraph.resolvers.inventory import StockLine, return_stock, set_stock, take_stock
 from shopgraph.runtime import Runtime
 from tests.factories import Store, checkout_body, fill_cart, make_product, make_store
 from tests.webhooks.builders import merchant_events

@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph import money
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
+from shopgraph.domain.fields import camel
 from shopgraph.domain.stores.access import could_be_custom_domain
 from shopgraph.domain.stores.config import AdminStoreConfig, read_store_config
 from shopgraph.errors import Conflict, DomainError, InvalidInput
 from shopgraph.payments import PROVIDER_NAMES, STRIPE_MODES
-from shopgraph.resolvers.admin_fields import camel
 
 
 def _text(limit: int = 255) -> Callable[[str, StoreSettings], Any]:

@@ -1,30 +1,21 @@
-"""Catalog writes shared by the demo loader, imports and the admin API; each bumps the catalog version."""
+"""Catalog rows written as given, shared by the demo loader, imports and the admin API (which checks its input first).
+
+The caller bumps the catalog version when its unit of work is done.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Category, Product, ProductAttribute, Project, Variant
+from shopgraph.db.models import Category, Product, ProductAttribute, Variant
+from shopgraph.domain.catalog.names import SLUG, slugify
 from shopgraph.errors import InvalidInput
 from shopgraph.ids import new_id, now_ms
 
-SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 PRODUCT_STATUSES = ("active", "draft", "archived")
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:200]
-
-
-async def bump_catalog_version(session: AsyncSession, project_id: str) -> None:
-    await session.execute(
-        update(Project).where(Project.id == project_id).values(catalog_version=Project.catalog_version + 1)
-    )
 
 
 def _check_slug(slug: str) -> str:

@@ -8,18 +8,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Product
-from shopgraph.resolvers.admin_catalog import concurrent_writes_as_conflict, ensure_category, ensure_slug_free
-from shopgraph.resolvers.admin_fields import (
-    integer,
-    invalid,
-    not_found,
-    optional_id,
-    read_fields,
-    require,
-    slug,
-    text,
-)
-from shopgraph.resolvers.catalog_admin import SLUG, add_category, bump_catalog_version, slugify
+from shopgraph.domain.catalog.admin_reads import ensure_category, ensure_slug_free
+from shopgraph.domain.catalog.names import SLUG, slugify
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
+from shopgraph.domain.catalog.writes import add_category
+from shopgraph.domain.conflicts import concurrent_writes_as_conflict
+from shopgraph.domain.fields import integer, invalid, not_found, optional_id, read_fields, require, slug, text
 
 CATEGORY_FIELDS = {
     "name": ("name", text(200)),

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import CartItem, Category, Product, ProductAttribute, Variant
-from shopgraph.domain.stores.config import store_currency
-from shopgraph.errors import Conflict
-from shopgraph.ids import new_id, now_ms
-from shopgraph.resolvers import inventory
-from shopgraph.resolvers.admin_fields import (
+from shopgraph.db.models import CartItem, Product, ProductAttribute, Variant
+from shopgraph.domain.catalog import inventory
+from shopgraph.domain.catalog.admin_reads import (
+    ProductRecord,
+    ensure_category,
+    ensure_skus_free,
+    ensure_slug_free,
+    load_product,
+    product_in_store,
+    variant_in_store,
+)
+from shopgraph.domain.catalog.low_stock import check_low_stock
+from shopgraph.domain.catalog.names import SLUG, slugify
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
+from shopgraph.domain.catalog.writes import PRODUCT_STATUSES, add_product, attribute_rows
+from shopgraph.domain.conflicts import concurrent_writes_as_conflict
+from shopgraph.domain.fields import (
     amount,
     attributes,
     choice,
@@ -34,21 +43,8 @@ from shopgraph.resolvers.admin_fields import (
     text,
     whole_number,
 )
-from shopgraph.resolvers.admin_product_reads import (
-    ProductRecord,
-    load_product,
-    product_in_store,
-    variant_in_store,
-)
-from shopgraph.resolvers.catalog_admin import (
-    PRODUCT_STATUSES,
-    SLUG,
-    add_product,
-    attribute_rows,
-    bump_catalog_version,
-    slugify,
-)
-from shopgraph.resolvers.low_stock import check_low_stock
+from shopgraph.domain.stores.config import store_currency
+from shopgraph.ids import new_id, now_ms
 
 _COUNT = whole_number(minimum=0, optional=True)
 PRODUCT_FIELDS = {
@@ -79,61 +75,6 @@ NEW_VARIANT_FIELDS = {**VARIANT_FIELDS, "stock": ("stock", _COUNT)}
 class VariantChange:
     variant_id: str
     product: ProductRecord
-
-
-@contextmanager
-def concurrent_writes_as_conflict() -> Iterator[None]:
-    """A unique key taken by a concurrent write between our check and our insert is a conflict, not a crash."""
-    try:
-        yield
-    except IntegrityError as exc:
-        raise Conflict("another change to the store got in the way; try again", code="CONFLICT") from exc
-
-
-async def ensure_slug_free(
-    session: AsyncSession, model: type[Product] | type[Category], project_id: str, value: str, except_id: str = ""
-) -> None:
-    taken = await session.scalar(
-        select(model.id).where(model.project_id == project_id, model.slug == value, model.id != except_id).limit(1)
-    )
-    if taken is not None:
-        what = "product" if model is Product else "category"
-        raise Conflict(f"slug: {value!r} is already used by another {what}", code="SLUG_TAKEN", field="slug")
-
-
-async def _ensure_skus_free(
-    session: AsyncSession, project_id: str, skus: Sequence[tuple[str, str]], except_id: str = ""
-) -> None:
-    """`skus` are (field, sku) pairs; a SKU is unique within a store."""
-    seen: set[str] = set()
-    for field, value in skus:
-        if value in seen:
-            raise Conflict(f"{field}: SKU {value!r} is given twice", code="SKU_TAKEN", field=field)
-        seen.add(value)
-    if not skus:
-        return
-    taken = set(
-        (
-            await session.scalars(
-                select(Variant.sku).where(
-                    Variant.project_id == project_id, Variant.sku.in_(seen), Variant.id != except_id
-                )
-            )
-        ).all()
-    )
-    for field, value in skus:
-        if value in taken:
-            raise Conflict(f"{field}: SKU {value!r} is already used by another variant", code="SKU_TAKEN", field=field)
-
-
-async def ensure_category(session: AsyncSession, project_id: str, category_id: str | None, field: str) -> None:
-    if category_id is None:
-        return
-    found = await session.scalar(
-        select(Category.id).where(Category.id == category_id, Category.project_id == project_id)
-    )
-    if found is None:
-        raise not_found("category", field)
 
 
 def _new_variants(given: object, currency: str) -> list[dict[str, Any]]:
@@ -167,7 +108,7 @@ async def create_product(session: AsyncSession, project_id: str, given: Mapping[
         variant.setdefault("price_minor", values["price_minor"])
     await ensure_category(session, project_id, values.get("category_id"), "categoryId")
     await ensure_slug_free(session, Product, project_id, values["slug"])
-    await _ensure_skus_free(
+    await ensure_skus_free(
         session, project_id, [(f"variants.{index}.sku", variant["sku"]) for index, variant in enumerate(variants)]
     )
     with concurrent_writes_as_conflict():
@@ -231,7 +172,7 @@ async def create_variant(
     product = await product_in_store(session, project_id, product_id, field="productId")
     values = read_fields(NEW_VARIANT_FIELDS, given, currency=await store_currency(session, project_id))
     require(values, ("name", "name"), ("sku", "sku"))
-    await _ensure_skus_free(session, project_id, [("sku", values["sku"])])
+    await ensure_skus_free(session, project_id, [("sku", values["sku"])])
     if "position" not in values:
         last = await session.scalar(select(func.max(Variant.position)).where(Variant.product_id == product.id))
         values["position"] = 0 if last is None else last + 1
@@ -252,7 +193,7 @@ async def update_variant(
     variant = await variant_in_store(session, project_id, variant_id)
     values = read_fields(VARIANT_FIELDS, given, currency=await store_currency(session, project_id))
     if "sku" in values:
-        await _ensure_skus_free(session, project_id, [("sku", values["sku"])], except_id=variant.id)
+        await ensure_skus_free(session, project_id, [("sku", values["sku"])], except_id=variant.id)
     product = await product_in_store(session, project_id, variant.product_id)
     for column, value in values.items():
         setattr(variant, column, value)

@@ -12,10 +12,10 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Product, Variant
+from shopgraph.domain.catalog.low_stock import check_low_stock
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.errors import InsufficientStock, InvalidInput, NotFound
 from shopgraph.ids import now_ms
-from shopgraph.resolvers.catalog_admin import bump_catalog_version
-from shopgraph.resolvers.low_stock import check_low_stock
 
 
 @dataclass(frozen=True)

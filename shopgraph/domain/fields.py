@@ -11,9 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from shopgraph import money
+from shopgraph.domain.catalog.names import ATTRIBUTE_NAME, SLUG
 from shopgraph.errors import InvalidInput, NotFound
-from shopgraph.resolvers.catalog import ATTRIBUTE_NAME
-from shopgraph.resolvers.catalog_admin import SLUG
 
 MAX_AMOUNT_MINOR = 10**15
 MAX_IMAGES = 50

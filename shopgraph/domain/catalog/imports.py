@@ -1,7 +1,7 @@
 """Catalog import: records written one product at a time, matched to the catalog by product slug and variant SKU.
 
 `import_products` creates what is new, updates what differs and leaves the rest alone, so importing the same file
-twice changes nothing. The records come from `catalog_import_records` (JSON or CSV files).
+twice changes nothing. The records come from `import_files` (JSON or CSV).
 """
 
 from __future__ import annotations
@@ -17,29 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import Category, Product, ProductAttribute, StoreSettings, Variant
-from shopgraph.domain.stores.projects import project_by_slug
-from shopgraph.errors import DomainError
-from shopgraph.ids import new_id, now_ms
-from shopgraph.resolvers.catalog_admin import (
-    add_category,
-    add_product,
-    attribute_rows,
-    bump_catalog_version,
-    slugify,
-)
-from shopgraph.resolvers.catalog_import_records import (
-    ImportFileError,
+from shopgraph.domain.catalog.import_records import (
     ImportOutcome,
     ImportRecord,
     ProductRecord,
     RejectedRecord,
     Rejection,
     VariantRecord,
-    read_records,
-    records_from_csv,
-    records_from_json,
 )
-from shopgraph.resolvers.low_stock import check_low_stock
+from shopgraph.domain.catalog.low_stock import check_low_stock
+from shopgraph.domain.catalog.names import slugify
+from shopgraph.domain.catalog.snapshot import bump_catalog_version
+from shopgraph.domain.catalog.writes import add_category, add_product, attribute_rows
+from shopgraph.domain.stores.projects import project_by_slug
+from shopgraph.errors import DomainError
+from shopgraph.ids import new_id, now_ms
 
 BUMP_EVERY = 100
 Progress = Callable[[int, int], None]
@@ -368,12 +360,8 @@ def _new_variant(product: Product, variant: VariantRecord, position: int) -> Var
 
 
 __all__ = [
-    "ImportFileError",
     "ImportSummary",
     "ImportTarget",
     "import_products",
     "import_target",
-    "read_records",
-    "records_from_csv",
-    "records_from_json",
 ]

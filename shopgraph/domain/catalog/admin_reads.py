@@ -1,4 +1,6 @@
-"""Admin reads of products: every status, with their variants, in a few statements whatever the page size."""
+"""Admin reads of the catalog: products of every status with their variants, in a few statements whatever the page
+size, and the look-ups admin writes check against (a row of this store, a slug or a SKU still free).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +12,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Product, Variant
+from shopgraph.domain.catalog.writes import PRODUCT_STATUSES
+from shopgraph.domain.fields import not_found
 from shopgraph.domain.stores.config import store_currency
-from shopgraph.errors import InvalidInput, InvalidParameter
-from shopgraph.resolvers.admin_fields import not_found
-from shopgraph.resolvers.catalog_admin import PRODUCT_STATUSES
+from shopgraph.errors import Conflict, InvalidInput, InvalidParameter
 
 MAX_LIMIT = 100
 
@@ -83,6 +85,52 @@ async def variant_in_store(session: AsyncSession, project_id: str, variant_id: s
     if variant is None:
         raise not_found("variant", field)
     return variant
+
+
+async def ensure_slug_free(
+    session: AsyncSession, model: type[Product] | type[Category], project_id: str, value: str, except_id: str = ""
+) -> None:
+    taken = await session.scalar(
+        select(model.id).where(model.project_id == project_id, model.slug == value, model.id != except_id).limit(1)
+    )
+    if taken is not None:
+        what = "product" if model is Product else "category"
+        raise Conflict(f"slug: {value!r} is already used by another {what}", code="SLUG_TAKEN", field="slug")
+
+
+async def ensure_skus_free(
+    session: AsyncSession, project_id: str, skus: Sequence[tuple[str, str]], except_id: str = ""
+) -> None:
+    """`skus` are (field, sku) pairs; a SKU is unique within a store."""
+    seen: set[str] = set()
+    for field, value in skus:
+        if value in seen:
+            raise Conflict(f"{field}: SKU {value!r} is given twice", code="SKU_TAKEN", field=field)
+        seen.add(value)
+    if not skus:
+        return
+    taken = set(
+        (
+            await session.scalars(
+                select(Variant.sku).where(
+                    Variant.project_id == project_id, Variant.sku.in_(seen), Variant.id != except_id
+                )
+            )
+        ).all()
+    )
+    for field, value in skus:
+        if value in taken:
+            raise Conflict(f"{field}: SKU {value!r} is already used by another variant", code="SKU_TAKEN", field=field)
+
+
+async def ensure_category(session: AsyncSession, project_id: str, category_id: str | None, field: str) -> None:
+    if category_id is None:
+        return
+    found = await session.scalar(
+        select(Category.id).where(Category.id == category_id, Category.project_id == project_id)
+    )
+    if found is None:
+        raise not_found("category", field)
 
 
 async def load_product(session: AsyncSession, project_id: str, product_id: str) -> ProductRecord:

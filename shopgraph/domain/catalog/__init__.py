@@ -1,0 +1,1 @@
+"""The catalog: the snapshot storefronts read, its writes (shared and admin), categories, stock and imports."""

@@ -1,0 +1,299 @@
+"""Catalog import files, JSON or CSV, read into records: a bad record with every reason it was refused, located by
+its index (JSON) or its line (CSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shopgraph.domain.catalog.import_records import (
+    ATTRIBUTE_PREFIX,
+    CSV_PRODUCT_COLUMNS,
+    CSV_REQUIRED_COLUMNS,
+    CSV_VARIANT_COLUMNS,
+    JSON_PRODUCT_KEYS,
+    JSON_VARIANT_KEYS,
+    OPTION_PREFIX,
+    PRODUCT_FIELDS,
+    VARIANT_FIELDS,
+    FieldReader,
+    ImportFileError,
+    ImportRecord,
+    NamedValues,
+    RejectedRecord,
+    Rejection,
+    VariantRecord,
+    blank,
+    product_record,
+    reject_repeats_across_products,
+    variant_record,
+)
+from shopgraph.domain.catalog.names import ATTRIBUTE_NAME
+
+# JSON
+
+
+def records_from_json(text: str, currency: str) -> list[ImportRecord]:
+    """A list of product objects, or `{"products": [...]}`; each is located by its index in that list."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileError(f"not valid JSON: {error}") from None
+    items = document.get("products") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise ImportFileError('JSON must be a list of products or {"products": [...]}')
+    return reject_repeats_across_products([_json_record(item, f"index {i}", currency) for i, item in enumerate(items)])
+
+
+def _json_record(item: object, location: str, currency: str) -> ImportRecord:
+    if not isinstance(item, dict):
+        return RejectedRecord(location, (Rejection(location, "", "must be an object"),))
+    reader = FieldReader(location, currency)
+    for key in sorted(set(item) - JSON_PRODUCT_KEYS):
+        reader.reject(key, "unknown field")
+    return product_record(
+        reader,
+        item.get,
+        variants_of=lambda price: _json_variants(reader, item.get("variants"), price),
+        attributes_of=lambda: _json_named_values(reader, item, "attributes", key_pattern=ATTRIBUTE_NAME),
+        given=frozenset(PRODUCT_FIELDS[key] for key in item.keys() & PRODUCT_FIELDS.keys()),
+    )
+
+
+def _json_named_values(
+    reader: FieldReader,
+    item: Mapping[str, Any],
+    key: str,
+    *,
+    label: str = "",
+    key_pattern: re.Pattern[str] | None = None,
+) -> NamedValues:
+    if key not in item:
+        return NamedValues()
+    return NamedValues(reader.named_values(label or key, item[key], key_pattern=key_pattern), names=None)
+
+
+def _json_variants(reader: FieldReader, value: object, product_price: int) -> list[VariantRecord]:
+    if blank(value):
+        return []
+    if not isinstance(value, list):
+        reader.reject("variants", "must be a list")
+        return []
+    variants = [_json_variant(reader, item, f"variants[{i}]", product_price) for i, item in enumerate(value)]
+    return [variant for variant in variants if variant is not None]
+
+
+def _json_variant(reader: FieldReader, item: object, prefix: str, product_price: int) -> VariantRecord | None:
+    if not isinstance(item, dict):
+        reader.reject(prefix, "must be an object")
+        return None
+    for key in sorted(set(item) - JSON_VARIANT_KEYS):
+        reader.reject(f"{prefix}.{key}", "unknown field")
+    return variant_record(
+        reader,
+        item.get,
+        field_name=lambda name: f"{prefix}.{name}",
+        product_price=product_price,
+        options_of=lambda: _json_named_values(reader, item, "options", label=f"{prefix}.options"),
+        given=frozenset(VARIANT_FIELDS[key] for key in item.keys() & VARIANT_FIELDS.keys()),
+    )
+
+
+# CSV
+
+
+@dataclass(frozen=True)
+class _CsvHeader:
+    columns: tuple[str, ...]
+
+    @property
+    def attribute_columns(self) -> list[str]:
+        return [column for column in self.columns if column.startswith(ATTRIBUTE_PREFIX)]
+
+    @property
+    def option_columns(self) -> list[str]:
+        return [column for column in self.columns if column.startswith(OPTION_PREFIX)]
+
+    @property
+    def variant_columns(self) -> list[str]:
+        return [column for column in self.columns if column in CSV_VARIANT_COLUMNS or column.startswith(OPTION_PREFIX)]
+
+
+@dataclass(frozen=True)
+class _CsvRow:
+    line: int
+    cells: Mapping[str, str]
+
+    @property
+    def location(self) -> str:
+        return f"line {self.line}"
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "").strip()
+
+
+def records_from_csv(text: str, currency: str) -> list[ImportRecord]:
+    """One row per variant (or per product without variants); rows with the same slug make one product."""
+    rows = _numbered_rows(text)
+    first = next(rows, None)
+    header = _csv_header(None if first is None else first[1])
+    entries = _group_rows_by_slug(header, rows)
+    records = [
+        entry if isinstance(entry, RejectedRecord) else _csv_record(header, entry, currency) for entry in entries
+    ]
+    return reject_repeats_across_products(records)
+
+
+def _csv_header(cells: list[str] | None) -> _CsvHeader:
+    if not cells or not any(cell.strip() for cell in cells):
+        raise ImportFileError("the CSV has no header row")
+    columns = tuple(_column_name(cell) for cell in cells)
+    for column in columns:
+        _check_column(column, columns)
+    missing = [column for column in CSV_REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise ImportFileError(f"missing column(s): {', '.join(missing)}")
+    header = _CsvHeader(columns)
+    if header.variant_columns and "variant_sku" not in columns:
+        raise ImportFileError("variant columns need a variant_sku column")
+    return header
+
+
+def _column_name(cell: str) -> str:
+    name = cell.strip()
+    for prefix in (ATTRIBUTE_PREFIX, OPTION_PREFIX):
+        if name.lower().startswith(prefix):
+            return prefix + name[len(prefix) :].strip()
+    return name.lower()
+
+
+def _check_column(column: str, columns: tuple[str, ...]) -> None:
+    if columns.count(column) > 1:
+        raise ImportFileError(f"column {column!r} appears more than once")
+    if column.startswith(ATTRIBUTE_PREFIX) or column.startswith(OPTION_PREFIX):
+        name = column.partition(".")[2]
+        if not ATTRIBUTE_NAME.match(name):
+            raise ImportFileError(f"column {column!r}: names use letters, digits, '_', '-' and '.'")
+    elif column not in CSV_PRODUCT_COLUMNS and column not in CSV_VARIANT_COLUMNS:
+        raise ImportFileError(f"unknown column {column!r}")
+
+
+def _numbered_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows that are not blank, with the line each starts on (a quoted cell may span lines)."""
+    rows = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    try:
+        for cells in rows:
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+            line = rows.line_num + 1
+    except csv.Error as error:
+        raise ImportFileError(f"line {rows.line_num}: {error}") from None
+
+
+def _group_rows_by_slug(
+    header: _CsvHeader, numbered_rows: Iterable[tuple[int, list[str]]]
+) -> list[RejectedRecord | list[_CsvRow]]:
+    entries: list[RejectedRecord | list[_CsvRow]] = []
+    groups: dict[str, list[_CsvRow]] = {}
+    for line, cells in numbered_rows:
+        location = f"line {line}"
+        if any(cell.strip() for cell in cells[len(header.columns) :]):
+            entries.append(RejectedRecord(location, (Rejection(location, "", "more cells than the header has"),)))
+            continue
+        row = _CsvRow(line, dict(zip(header.columns, cells, strict=False)))
+        slug = row.get("slug")
+        if not slug:
+            entries.append(RejectedRecord(location, (Rejection(location, "slug", "required"),)))
+            continue
+        if slug not in groups:
+            groups[slug] = []
+            entries.append(groups[slug])
+        groups[slug].append(row)
+    return entries
+
+
+def _csv_record(header: _CsvHeader, rows: list[_CsvRow], currency: str) -> ImportRecord:
+    first = rows[0]
+    reader = FieldReader(first.location, currency)
+    for row in rows[1:]:
+        _check_repeated_product_cells(header, first, row, reader.at(row.location))
+
+    def variants_of(price: int) -> list[VariantRecord]:
+        variants = (_csv_variant(header, row, reader.at(row.location), price) for row in rows)
+        return [variant for variant in variants if variant is not None]
+
+    return product_record(
+        reader,
+        first.get,
+        variants_of=variants_of,
+        attributes_of=lambda: _csv_named_values(reader, first, header.attribute_columns),
+        given=frozenset(PRODUCT_FIELDS[column] for column in header.columns if column in PRODUCT_FIELDS),
+    )
+
+
+def _check_repeated_product_cells(header: _CsvHeader, first: _CsvRow, row: _CsvRow, reader: FieldReader) -> None:
+    """A product's later rows leave its product cells blank or repeat them."""
+    for column in header.columns:
+        if column in CSV_VARIANT_COLUMNS or column.startswith(OPTION_PREFIX) or column == "slug":
+            continue
+        if row.get(column) and row.get(column) != first.get(column):
+            reader.reject(column, f"differs from {first.location}")
+
+
+def _csv_named_values(reader: FieldReader, row: _CsvRow, columns: list[str]) -> NamedValues:
+    values = {}
+    for column in columns:
+        name = column.partition(".")[2]
+        if row.get(column) and reader.named_value(column, name, row.get(column)):
+            values[name] = row.get(column)
+    return NamedValues(values, names=frozenset(column.partition(".")[2] for column in columns))
+
+
+def _csv_variant(header: _CsvHeader, row: _CsvRow, reader: FieldReader, product_price: int) -> VariantRecord | None:
+    if not any(row.get(column) for column in header.variant_columns):
+        return None
+    return variant_record(
+        reader,
+        lambda name: row.get(f"variant_{name}"),
+        field_name=lambda name: f"variant_{name}",
+        product_price=product_price,
+        options_of=lambda: _csv_named_values(reader, row, header.option_columns),
+        given=frozenset(
+            VARIANT_FIELDS[CSV_VARIANT_COLUMNS[column]]
+            for column in header.columns
+            if CSV_VARIANT_COLUMNS.get(column) in VARIANT_FIELDS
+        ),
+    )
+
+
+# Files
+
+READERS: Mapping[str, Callable[[str, str], list[ImportRecord]]] = {".json": records_from_json, ".csv": records_from_csv}
+
+
+def read_records(path: Path, currency: str) -> list[ImportRecord]:
+    """The records of a `.json` or `.csv` file (UTF-8); raises ImportFileError when the file is unusable."""
+    if not path.exists():
+        raise ImportFileError(f"{path}: no such file")
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ImportFileError(f"{path}: not a .json or .csv file")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            text = file.read()
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{path}: not UTF-8 text") from None
+    except OSError as error:
+        raise ImportFileError(f"{path}: {error.strerror}") from None
+    try:
+        return reader(text, currency)
+    except ImportFileError as error:
+        raise ImportFileError(f"{path}: {error.message}") from None

@@ -1,0 +1,116 @@
+"""Storefront catalog queries, answered from the snapshot in memory: a page of products, one product."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from shopgraph.domain.catalog.names import ATTRIBUTE_NAME, PRODUCT_SLUG
+from shopgraph.domain.catalog.snapshot import CatalogSnapshot, ProductView
+from shopgraph.errors import InvalidInput, InvalidParameter
+
+SORTS = ("created_at", "price_asc", "price_desc", "name_asc")
+DEFAULT_SORT = "created_at"
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    page: int = 1
+    limit: int = 20
+    category_id: str | None = None
+    sort: str = DEFAULT_SORT
+    search: str | None = None
+    min_price_minor: int | None = None
+    max_price_minor: int | None = None
+    in_stock: bool = False
+    attributes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    items: Sequence[ProductView]
+    total: int
+    page: int
+    limit: int
+
+
+# The names a caller knows the query's parts by: the REST parameters by default.
+REST_PARAMETER_NAMES: Mapping[str, str] = {
+    "page": "page", "limit": "limit", "sort": "sort", "min_price": "min_price", "max_price": "max_price",
+    "category_id": "category_id", "search": "q", "attributes": "attr.",
+}  # fmt: skip
+
+
+def validate_query(
+    query: ProductQuery, snapshot: CatalogSnapshot, names: Mapping[str, str] = REST_PARAMETER_NAMES
+) -> ProductQuery:
+    if query.page < 1:
+        raise InvalidParameter(names["page"], "must be a whole number of at least 1")
+    if not 1 <= query.limit <= MAX_LIMIT:
+        raise InvalidParameter(names["limit"], f"must be a whole number from 1 to {MAX_LIMIT}")
+    if query.sort not in SORTS:
+        raise InvalidParameter(names["sort"], f"must be one of {', '.join(SORTS)}")
+    for key, bound in (("min_price", query.min_price_minor), ("max_price", query.max_price_minor)):
+        if bound is not None and bound < 0:
+            raise InvalidParameter(names[key], "must not be negative")
+    if (
+        query.min_price_minor is not None
+        and query.max_price_minor is not None
+        and query.min_price_minor > query.max_price_minor
+    ):
+        raise InvalidParameter(names["min_price"], f"must not be greater than {names['max_price']}")
+    if query.category_id is not None and query.category_id not in snapshot.categories_by_id:
+        raise InvalidParameter(names["category_id"], "no such category")
+    if query.search is not None and len(query.search) > 200:
+        raise InvalidParameter(names["search"], "at most 200 characters")
+    for name, value in query.attributes:
+        parameter = f"{names['attributes']}{name}"
+        if not ATTRIBUTE_NAME.match(name):
+            raise InvalidParameter(parameter, "attribute names use letters, digits, '_', '-' and '.'")
+        if not value or len(value) > 200:
+            raise InvalidParameter(parameter, "give a value of 1 to 200 characters")
+    return query
+
+
+def list_products(
+    snapshot: CatalogSnapshot, query: ProductQuery, names: Mapping[str, str] = REST_PARAMETER_NAMES
+) -> ProductPage:
+    validate_query(query, snapshot, names)
+    products: Iterable[ProductView] = snapshot.sorted_products(query.sort)
+    if query.category_id is not None:
+        wanted = snapshot.category_with_descendants(query.category_id)
+        products = (p for p in products if p.category_id in wanted)
+    if query.search:
+        needle = query.search.casefold()
+        products = (p for p in products if needle in p.search_text)
+    if query.min_price_minor is not None:
+        low = query.min_price_minor
+        products = (p for p in products if p.price_minor >= low)
+    if query.max_price_minor is not None:
+        high = query.max_price_minor
+        products = (p for p in products if p.price_minor <= high)
+    if query.in_stock:
+        products = (p for p in products if p.in_stock)
+    for name, value in query.attributes:
+        products = _with_attribute(products, name, value.casefold())
+    matched = list(products)
+    start = (query.page - 1) * query.limit
+    return ProductPage(matched[start : start + query.limit], len(matched), query.page, query.limit)
+
+
+def _with_attribute(products: Iterable[ProductView], name: str, value: str) -> Iterable[ProductView]:
+    return (p for p in products if p.attribute_matches(name, value))
+
+
+def find_product(snapshot: CatalogSnapshot, *, slug: str | None = None, id: str | None = None) -> ProductView | None:
+    if slug is not None:
+        if not PRODUCT_SLUG.match(slug):
+            raise InvalidInput("slug: letters, digits, '-', '_' and '.' only", code="INVALID_SLUG", field="slug")
+        product = snapshot.products_by_slug.get(slug)
+        if product is None or (id is not None and product.id != id):
+            return None
+        return product
+    if id is not None:
+        return snapshot.products_by_id.get(id)
+    raise InvalidInput("give a slug or an id", field="slug")
