@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from shopgraph.db.engine import Database
 from shopgraph.delivery.emails import deliver_due_emails
+from shopgraph.domain.carts.changes import purge_stale_carts
+from shopgraph.domain.orders.transitions import expire_unpaid_orders
 from shopgraph.ids import now_ms
-from shopgraph.resolvers.carts import purge_stale_carts
-from shopgraph.resolvers.orders import expire_unpaid_orders
 from shopgraph.settings import Settings
 from shopgraph.webhooks import deliver_due_webhooks, fan_out_events
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shopgraph.resolvers.pricing import (
+from shopgraph.domain.carts.pricing import (
     FIXED,
     FREE_SHIPPING,
     PERCENTAGE,

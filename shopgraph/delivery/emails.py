@@ -9,8 +9,8 @@ from shopgraph.db.engine import Database
 from shopgraph.db.models import OutboxMessage, Project
 from shopgraph.delivery.outbox import claim_due, record_failure, record_success
 from shopgraph.domain.events.outbox import Topic
+from shopgraph.domain.orders.reads import OrderWithItems, load_order
 from shopgraph.mail import MailDeliveryError, OrderEmail, OrderEmailLine, format_money, render, send
-from shopgraph.resolvers.orders import OrderWithItems, load_order
 from shopgraph.settings import Settings
 
 log = logging.getLogger("shopgraph.mail")

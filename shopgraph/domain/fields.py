@@ -1,19 +1,22 @@
-"""Reading admin input: each given field checked and converted, an error naming the field as the caller wrote it.
+"""Reading input: each given field checked and converted, an error naming the field as the caller wrote it.
 
-Fields arrive as a mapping of snake_case names to values (absent = unchanged); amounts are in the store's main
-units and leave here as integer minor units.
+The admin's fields arrive as a mapping of snake_case names to values (absent = unchanged); amounts are in the store's
+main units and leave here as integer minor units. A customer's email is read the same way wherever one is given.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from shopgraph import money
 from shopgraph.domain.catalog.names import ATTRIBUTE_NAME, SLUG
+from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.errors import InvalidInput, NotFound
 
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MAX_AMOUNT_MINOR = 10**15
 MAX_IMAGES = 50
 MAX_ATTRIBUTES = 100
@@ -28,6 +31,12 @@ class FieldProblem(ValueError):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def validate_email(value: object, field: str = "email") -> str:
+    if not isinstance(value, str) or len(value) > 320 or not EMAIL.match(value.strip()):
+        raise InvalidInput(f"{field}: not an email address", code=ErrorCode.INVALID_EMAIL, field=field)
+    return value.strip().lower()
 
 
 def camel(name: str) -> str:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from shopgraph.errors import PaymentProviderError
 from shopgraph.payments.base import (
-    EXPIRED,
-    FAILED,
-    IGNORED,
     NOT_CONFIGURED,
-    PAID,
-    REFUNDED,
     InvalidSignature,
     PaymentLine,
+    PaymentOutcome,
     PaymentProvider,
     PaymentRequest,
     PaymentSession,
+    Provider,
     ProviderCredentials,
     ProviderEvent,
 )
@@ -23,16 +20,16 @@ from shopgraph.payments.razorpay_provider import RazorpayProvider, verify_checko
 from shopgraph.payments.stripe_provider import CHECKOUT_SESSION, PAYMENT_INTENT, STRIPE_MODES, StripeProvider
 from shopgraph.settings import Settings
 
-PROVIDER_NAMES = ("stripe", "razorpay", "manual")
+PROVIDER_NAMES = tuple(Provider)
 
 
 def provider_for(name: str, credentials: ProviderCredentials, settings: Settings, *, mode: str) -> PaymentProvider:
     """The store's provider. `mode` (`checkout_session` or `payment_intent`) matters to Stripe only."""
-    if name == "stripe":
+    if name == Provider.STRIPE:
         return StripeProvider(credentials, api_base=settings.stripe_api_base, mode=mode)
-    if name == "razorpay":
+    if name == Provider.RAZORPAY:
         return RazorpayProvider(credentials, api_base=settings.razorpay_api_base)
-    if name == "manual":
+    if name == Provider.MANUAL:
         return ManualProvider()
     raise PaymentProviderError(
         f"payment_provider must be one of {', '.join(PROVIDER_NAMES)}, not {name!r}", code=NOT_CONFIGURED
@@ -41,21 +38,18 @@ def provider_for(name: str, credentials: ProviderCredentials, settings: Settings
 
 __all__ = [
     "CHECKOUT_SESSION",
-    "EXPIRED",
-    "FAILED",
-    "IGNORED",
     "NOT_CONFIGURED",
-    "PAID",
     "PAYMENT_INTENT",
     "PROVIDER_NAMES",
-    "REFUNDED",
     "STRIPE_MODES",
     "InvalidSignature",
     "ManualProvider",
     "PaymentLine",
+    "PaymentOutcome",
     "PaymentProvider",
     "PaymentRequest",
     "PaymentSession",
+    "Provider",
     "ProviderCredentials",
     "ProviderEvent",
     "RazorpayProvider",

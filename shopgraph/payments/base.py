@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 from shopgraph.errors import DomainError
 
-PAID = "paid"
-FAILED = "failed"
-EXPIRED = "expired"
-REFUNDED = "refunded"
-IGNORED = "ignored"
+
+class Provider(StrEnum):
+    STRIPE = "stripe"
+    RAZORPAY = "razorpay"
+    # Cash on delivery or a bank transfer: no provider is called.
+    MANUAL = "manual"
+
+
+class PaymentOutcome(StrEnum):
+    """What a provider event means for its order."""
+
+    PAID = "paid"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+    IGNORED = "ignored"
 
 
 class InvalidSignature(DomainError):
@@ -102,7 +114,7 @@ class ProviderCredentials:
 
 
 class PaymentProvider(Protocol):
-    name: str
+    name: Provider
 
     async def create_payment(self, request: PaymentRequest) -> PaymentSession: ...
 

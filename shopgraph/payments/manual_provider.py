@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shopgraph.payments.base import InvalidSignature, PaymentRequest, PaymentSession, ProviderEvent
+from shopgraph.payments.base import InvalidSignature, PaymentRequest, PaymentSession, Provider, ProviderEvent
 
 
 class ManualProvider:
-    name = "manual"
+    name = Provider.MANUAL
 
     async def create_payment(self, request: PaymentRequest) -> PaymentSession:
         return PaymentSession(

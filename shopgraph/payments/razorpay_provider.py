@@ -24,14 +24,12 @@ from razorpay.errors import BadRequestError, GatewayError, ServerError, Signatur
 
 from shopgraph.errors import PaymentProviderError
 from shopgraph.payments.base import (
-    FAILED,
-    IGNORED,
     NOT_CONFIGURED,
-    PAID,
-    REFUNDED,
     InvalidSignature,
+    PaymentOutcome,
     PaymentRequest,
     PaymentSession,
+    Provider,
     ProviderCredentials,
     ProviderEvent,
     header_value,
@@ -40,17 +38,17 @@ from shopgraph.payments.base import (
 MAX_MESSAGE_LENGTH = 300
 
 _OUTCOMES = {
-    "payment.captured": PAID,
-    "order.paid": PAID,
-    "payment.failed": FAILED,
-    "refund.processed": REFUNDED,
+    "payment.captured": PaymentOutcome.PAID,
+    "order.paid": PaymentOutcome.PAID,
+    "payment.failed": PaymentOutcome.FAILED,
+    "refund.processed": PaymentOutcome.REFUNDED,
 }
 
 
 class RazorpayProvider:
     """One store's Razorpay account. Cheap to build: make one per request from the store's credentials."""
 
-    name = "razorpay"
+    name = Provider.RAZORPAY
 
     def __init__(
         self, credentials: ProviderCredentials, *, api_base: str | None, timeout_seconds: float = 30.0
@@ -165,13 +163,13 @@ def razorpay_event_meaning(event: object, event_id: str) -> ProviderEvent:
     payload = event.get("payload")
     payload = payload if isinstance(payload, dict) else {}
     payment, order, refund = (_entity(payload, name) for name in ("payment", "order", "refund"))
-    outcome = _OUTCOMES.get(event_type, IGNORED)
+    outcome = _OUTCOMES.get(event_type, PaymentOutcome.IGNORED)
     # refund.processed comes for partial refunds too; only a fully refunded payment refunds the order.
-    if outcome == REFUNDED and payment.get("refund_status") == "partial":
-        outcome = IGNORED
+    if outcome == PaymentOutcome.REFUNDED and payment.get("refund_status") == "partial":
+        outcome = PaymentOutcome.IGNORED
     amount_source = refund if event_type.startswith("refund.") else payment or order
     return ProviderEvent(
-        provider="razorpay",
+        provider=Provider.RAZORPAY,
         event_id=event_id,
         type=event_type,
         outcome=outcome,

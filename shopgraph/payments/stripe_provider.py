@@ -24,16 +24,13 @@ import stripe
 
 from shopgraph.errors import PaymentProviderError
 from shopgraph.payments.base import (
-    EXPIRED,
-    FAILED,
-    IGNORED,
     NOT_CONFIGURED,
-    PAID,
-    REFUNDED,
     InvalidSignature,
     PaymentLine,
+    PaymentOutcome,
     PaymentRequest,
     PaymentSession,
+    Provider,
     ProviderCredentials,
     ProviderEvent,
     header_value,
@@ -58,7 +55,7 @@ MAX_MESSAGE_LENGTH = 300
 class StripeProvider:
     """One store's Stripe account. Cheap to build: make one per request from the store's credentials."""
 
-    name = "stripe"
+    name = Provider.STRIPE
 
     def __init__(
         self,
@@ -248,7 +245,7 @@ def stripe_event_meaning(event: object) -> ProviderEvent:
     if order_id is None and not is_charge:
         order_id = _text(obj.get("client_reference_id"))
     return ProviderEvent(
-        provider="stripe",
+        provider=Provider.STRIPE,
         event_id=event_id,
         type=event_type,
         outcome=stripe_outcome(event_type, obj),
@@ -262,19 +259,23 @@ def stripe_event_meaning(event: object) -> ProviderEvent:
 def stripe_outcome(event_type: str, obj: Mapping[str, Any]) -> str:
     if event_type == "checkout.session.completed":
         # "unpaid" means an asynchronous method (a bank debit): async_payment_succeeded or _failed follows.
-        return PAID if obj.get("payment_status") in ("paid", "no_payment_required") else IGNORED
+        return (
+            PaymentOutcome.PAID
+            if obj.get("payment_status") in ("paid", "no_payment_required")
+            else PaymentOutcome.IGNORED
+        )
     if event_type == "charge.refunded":
         # Stripe sends charge.refunded for partial refunds too; only a fully refunded charge refunds the order.
-        return IGNORED if obj.get("refunded") is False else REFUNDED
-    return _OUTCOMES.get(event_type, IGNORED)
+        return PaymentOutcome.IGNORED if obj.get("refunded") is False else PaymentOutcome.REFUNDED
+    return _OUTCOMES.get(event_type, PaymentOutcome.IGNORED)
 
 
 _OUTCOMES = {
-    "checkout.session.async_payment_succeeded": PAID,
-    "payment_intent.succeeded": PAID,
-    "checkout.session.async_payment_failed": FAILED,
-    "payment_intent.payment_failed": FAILED,
-    "checkout.session.expired": EXPIRED,
+    "checkout.session.async_payment_succeeded": PaymentOutcome.PAID,
+    "payment_intent.succeeded": PaymentOutcome.PAID,
+    "checkout.session.async_payment_failed": PaymentOutcome.FAILED,
+    "payment_intent.payment_failed": PaymentOutcome.FAILED,
+    "checkout.session.expired": PaymentOutcome.EXPIRED,
 }
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from starlette.requests import Request
 
+from shopgraph.domain.fields import camel
 from shopgraph.errors import InvalidInput
 
 _CAMEL_HUMP = re.compile(r"(?<!^)(?=[A-Z])")
@@ -34,3 +36,13 @@ def field(body: dict[str, Any], name: str, default: Any = None) -> Any:
         return body[name]
     snake = _CAMEL_HUMP.sub("_", name).lower()
     return body.get(snake, default)
+
+
+def body_fields(body: dict[str, Any], names: Iterable[str], aliases: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The named fields (snake_case) as the guides write them in camelCase, or as their snake_case twins;
+    `aliases` gives another name a field goes by when its own is absent."""
+    found = {name: field(body, camel(name)) for name in names}
+    for name, alias in (aliases or {}).items():
+        if found.get(name) is None:
+            found[name] = field(body, alias)
+    return found

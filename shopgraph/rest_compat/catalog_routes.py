@@ -1,56 +1,62 @@
-"""`/config`, `/products`, `/products/:slug`, `/categories`."""
+"""`/config`, `/products`, `/products/:slug`, `/categories`: answered from the catalog snapshot, their bytes kept
+with it until the catalog changes."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from shopgraph.domain.catalog.error_codes import CatalogErrorCode
 from shopgraph.domain.catalog.queries import find_product, list_products
+from shopgraph.domain.catalog.snapshot import CatalogSnapshot
 from shopgraph.errors import NotFound
-from shopgraph.rest_compat.context import project_state, runtime_of, store_config
+from shopgraph.rest_compat.context import store_of
 from shopgraph.rest_compat.parsing import product_query
 from shopgraph.rest_compat.responses import dumps, json_bytes, json_response
 from shopgraph.rest_compat.serializers import category_json, config_json, product_json, product_page_json
 
 
+def _rendered(snapshot: CatalogSnapshot, key: Hashable, answer: Callable[[], Any]) -> Response:
+    body = snapshot.rendered.get(key)
+    if body is None:
+        body = snapshot.rendered.put(key, dumps(answer()))
+    return json_bytes(body)
+
+
 async def get_config(request: Request) -> Response:
-    state = await project_state(request, require_key=False)
-    return json_response(config_json(await store_config(request, state)))
+    store = await store_of(request, require_key=False)
+    return json_response(config_json(store.config))
 
 
 async def list_products_endpoint(request: Request) -> Response:
-    state = await project_state(request)
-    await store_config(request, state)
-    snapshot = await runtime_of(request).cache.catalog(state)
-    cache_key = ("rest:products", request.url.query)
-    body = snapshot.rendered.get(cache_key)
-    if body is None:
-        page = list_products(snapshot, product_query(request.query_params, snapshot.currency))
-        body = snapshot.rendered.put(cache_key, dumps(product_page_json(page)))
-    return json_bytes(body)
+    snapshot = await (await store_of(request)).catalog()
+    return _rendered(
+        snapshot,
+        ("rest:products", request.url.query),
+        lambda: product_page_json(list_products(snapshot, product_query(request.query_params, snapshot.currency))),
+    )
 
 
 async def get_product(request: Request) -> Response:
-    state = await project_state(request)
-    await store_config(request, state)
-    snapshot = await runtime_of(request).cache.catalog(state)
+    snapshot = await (await store_of(request)).catalog()
     slug = request.path_params["slug"]
-    cache_key = ("rest:product", slug)
-    body = snapshot.rendered.get(cache_key)
-    if body is None:
+
+    def answer() -> Any:
         product = find_product(snapshot, slug=slug)
         if product is None:
-            raise NotFound(f"no product with slug {slug!r}", code="PRODUCT_NOT_FOUND")
-        body = snapshot.rendered.put(cache_key, dumps(product_json(product)))
-    return json_bytes(body)
+            raise NotFound(f"no product with slug {slug!r}", code=CatalogErrorCode.PRODUCT_NOT_FOUND)
+        return product_json(product)
+
+    return _rendered(snapshot, ("rest:product", slug), answer)
 
 
 async def list_categories(request: Request) -> Response:
-    state = await project_state(request)
-    await store_config(request, state)
-    snapshot = await runtime_of(request).cache.catalog(state)
-    body = snapshot.rendered.get("rest:categories")
-    if body is None:
-        tree = {"categories": [category_json(category) for category in snapshot.category_roots]}
-        body = snapshot.rendered.put("rest:categories", dumps(tree))
-    return json_bytes(body)
+    snapshot = await (await store_of(request)).catalog()
+    return _rendered(
+        snapshot,
+        "rest:categories",
+        lambda: {"categories": [category_json(category) for category in snapshot.category_roots]},
+    )

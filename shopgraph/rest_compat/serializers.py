@@ -6,16 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from shopgraph.db.models import Order, OrderItem
+from shopgraph.domain.carts import coupons
+from shopgraph.domain.carts.coupon_checks import CouponCheck
+from shopgraph.domain.carts.coupons import CouponRule
+from shopgraph.domain.carts.reads import CartLine, CartView
 from shopgraph.domain.catalog.queries import ProductPage
 from shopgraph.domain.catalog.snapshot import CategoryView, ProductView, VariantView
+from shopgraph.domain.checkout.flow import CheckoutResult
+from shopgraph.domain.orders.reads import OrderPage, OrderWithItems
 from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.money import percent_from_basis_points, to_json_number
-from shopgraph.resolvers import coupons
-from shopgraph.resolvers.carts import CartLine, CartView
-from shopgraph.resolvers.checkout import CheckoutResult
-from shopgraph.resolvers.coupon_validation import CouponCheck
-from shopgraph.resolvers.coupons import CouponRule
-from shopgraph.resolvers.orders import OrderPage, OrderWithItems
 
 
 def number(value: Decimal) -> int | float:

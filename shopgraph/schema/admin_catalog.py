@@ -14,17 +14,16 @@ from shopgraph.schema.admin_inputs import (
     ProductUpdateInput,
     VariantInput,
     VariantUpdateInput,
-    given,
 )
 from shopgraph.schema.admin_payloads import (
     CategoryPayload,
     DeletePayload,
     ProductPayload,
     VariantPayload,
-    read,
-    write,
 )
 from shopgraph.schema.admin_types import AdminCategory, AdminProduct, AdminProductPage
+from shopgraph.schema.inputs import given
+from shopgraph.schema.payloads import read, write
 
 
 def _id(value: strawberry.ID | None) -> str | None:

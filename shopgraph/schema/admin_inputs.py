@@ -1,35 +1,13 @@
-"""Inputs of the admin schema. A field left out is left unchanged; `given` hands the domain only what was given."""
+"""Inputs of the admin schema. A field left out is left unchanged: `given` hands the domain only what was given."""
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.types.unset import UnsetType
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return given(value)
-    return value
-
-
-def given(input: object) -> dict[str, Any]:
-    """The fields the caller wrote (null included), by their Python names; enums as their values."""
-    return {
-        field.name: _plain(getattr(input, field.name))
-        for field in dataclasses.fields(input)  # type: ignore[arg-type]
-        if not isinstance(getattr(input, field.name), UnsetType)
-    }
-
 
 UNSET: Any = strawberry.UNSET
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from shopgraph.resolvers import admin_orders
-from shopgraph.schema.admin_payloads import OrderPayload, read, write
+from shopgraph.domain.orders import admin_actions, reads
+from shopgraph.schema.admin_payloads import OrderPayload
 from shopgraph.schema.admin_types import AdminOrder, AdminOrderPage
+from shopgraph.schema.payloads import read, write
 
 
 @strawberry.type
@@ -18,7 +19,7 @@ class OrderAdminQuery:
     ) -> AdminOrderPage:
         found = await read(
             info,
-            lambda session, project_id: admin_orders.list_orders(
+            lambda session, project_id: admin_actions.list_orders(
                 session, project_id, status=status, email=email, page=page, limit=limit
             ),
         )
@@ -26,7 +27,7 @@ class OrderAdminQuery:
 
     @strawberry.field
     async def order(self, info: Info, id: strawberry.ID) -> AdminOrder | None:
-        found = await read(info, lambda session, project_id: admin_orders.find_order(session, project_id, str(id)))
+        found = await read(info, lambda session, project_id: reads.find_order(session, project_id, str(id)))
         return None if found is None else AdminOrder(found=found)
 
 
@@ -38,7 +39,7 @@ class OrderAdminMutation:
     ) -> OrderPayload:
         result = await write(
             info,
-            lambda session, project_id: admin_orders.fulfil_order(
+            lambda session, project_id: admin_actions.fulfil_order(
                 session, project_id, str(id), tracking_number=tracking_number, carrier=carrier
             ),
         )
@@ -46,17 +47,17 @@ class OrderAdminMutation:
 
     @strawberry.mutation(description="an unpaid order not yet shipped; stock and coupon use are given back")
     async def order_cancel(self, info: Info, id: strawberry.ID) -> OrderPayload:
-        result = await write(info, lambda session, project_id: admin_orders.cancel_order(session, project_id, str(id)))
+        result = await write(info, lambda session, project_id: admin_actions.cancel_order(session, project_id, str(id)))
         return OrderPayload.of(result)
 
     @strawberry.mutation(description="cash on delivery received, or a bank transfer: payment status paid")
     async def order_mark_paid(self, info: Info, id: strawberry.ID) -> OrderPayload:
         result = await write(
-            info, lambda session, project_id: admin_orders.mark_order_paid(session, project_id, str(id))
+            info, lambda session, project_id: admin_actions.mark_order_paid(session, project_id, str(id))
         )
         return OrderPayload.of(result)
 
     @strawberry.mutation(description="records a refund made elsewhere; no payment provider is called")
     async def order_refund(self, info: Info, id: strawberry.ID) -> OrderPayload:
-        result = await write(info, lambda session, project_id: admin_orders.refund_order(session, project_id, str(id)))
+        result = await write(info, lambda session, project_id: admin_actions.refund_order(session, project_id, str(id)))
         return OrderPayload.of(result)

@@ -1,21 +1,16 @@
-"""Admin units of work and mutation payloads: a domain error becomes `userErrors`, and its unit of work rolls back."""
+"""The admin's mutation payloads: the changed thing, or the domain's refusal as `userErrors`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.types import Info
 
 from shopgraph.db.models import Category as CategoryRow
+from shopgraph.domain.carts.admin_coupons import CouponRecord
 from shopgraph.domain.catalog.admin_products import VariantChange
 from shopgraph.domain.catalog.admin_reads import ProductRecord
+from shopgraph.domain.orders.reads import OrderWithItems
 from shopgraph.domain.stores.config import AdminStoreConfig as AdminStoreConfigModel
 from shopgraph.errors import DomainError
-from shopgraph.resolvers.admin_coupons import CouponRecord
-from shopgraph.resolvers.orders import OrderWithItems
 from shopgraph.schema.admin_types import (
     AdminCategory,
     AdminCoupon,
@@ -24,31 +19,7 @@ from shopgraph.schema.admin_types import (
     AdminStoreConfig,
     AdminVariant,
 )
-from shopgraph.schema.cart_types import UserError
-from shopgraph.schema.context import GraphQLContext
-
-T = TypeVar("T")
-Work = Callable[[AsyncSession, str], Awaitable[T]]
-
-
-async def write(info: Info, work: Work[T]) -> T | DomainError:
-    """Runs `work(session, project_id)` in one unit of work: committed, or rolled back and its error returned."""
-    context: GraphQLContext = info.context
-    try:
-        async with context.runtime.database.write() as session:
-            return await work(session, context.project.project_id)
-    except DomainError as error:
-        return error
-
-
-async def read(info: Info, work: Work[T]) -> T:
-    context: GraphQLContext = info.context
-    async with context.runtime.database.read() as session:
-        return await work(session, context.project.project_id)
-
-
-def _errors(error: DomainError) -> list[UserError]:
-    return [UserError.of(error)]
+from shopgraph.schema.payloads import UserError, errors_of
 
 
 @strawberry.type
@@ -59,7 +30,7 @@ class ProductPayload:
     @classmethod
     def of(cls, result: ProductRecord | DomainError) -> ProductPayload:
         if isinstance(result, DomainError):
-            return cls(product=None, user_errors=_errors(result))
+            return cls(product=None, user_errors=errors_of(result))
         return cls(product=AdminProduct(record=result), user_errors=[])
 
 
@@ -72,7 +43,7 @@ class VariantPayload:
     @classmethod
     def of(cls, result: VariantChange | DomainError) -> VariantPayload:
         if isinstance(result, DomainError):
-            return cls(variant=None, product=None, user_errors=_errors(result))
+            return cls(variant=None, product=None, user_errors=errors_of(result))
         record = result.product
         variant = next((row for row in record.variants if row.id == result.variant_id), None)
         return cls(
@@ -90,7 +61,7 @@ class CategoryPayload:
     @classmethod
     def of(cls, result: CategoryRow | DomainError) -> CategoryPayload:
         if isinstance(result, DomainError):
-            return cls(category=None, user_errors=_errors(result))
+            return cls(category=None, user_errors=errors_of(result))
         return cls(category=AdminCategory(row=result), user_errors=[])
 
 
@@ -102,7 +73,7 @@ class CouponPayload:
     @classmethod
     def of(cls, result: CouponRecord | DomainError) -> CouponPayload:
         if isinstance(result, DomainError):
-            return cls(coupon=None, user_errors=_errors(result))
+            return cls(coupon=None, user_errors=errors_of(result))
         return cls(coupon=AdminCoupon(record=result), user_errors=[])
 
 
@@ -114,7 +85,7 @@ class DeletePayload:
     @classmethod
     def of(cls, result: str | DomainError) -> DeletePayload:
         if isinstance(result, DomainError):
-            return cls(deleted_id=None, user_errors=_errors(result))
+            return cls(deleted_id=None, user_errors=errors_of(result))
         return cls(deleted_id=strawberry.ID(result), user_errors=[])
 
 
@@ -126,7 +97,7 @@ class StoreConfigPayload:
     @classmethod
     def of(cls, result: AdminStoreConfigModel | DomainError) -> StoreConfigPayload:
         if isinstance(result, DomainError):
-            return cls(store_config=None, user_errors=_errors(result))
+            return cls(store_config=None, user_errors=errors_of(result))
         return cls(store_config=AdminStoreConfig.of(result), user_errors=[])
 
 
@@ -138,5 +109,5 @@ class OrderPayload:
     @classmethod
     def of(cls, result: OrderWithItems | DomainError) -> OrderPayload:
         if isinstance(result, DomainError):
-            return cls(order=None, user_errors=_errors(result))
+            return cls(order=None, user_errors=errors_of(result))
         return cls(order=AdminOrder(found=result), user_errors=[])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from shopgraph.domain.carts import admin_coupons
 from shopgraph.domain.stores import config, settings
-from shopgraph.resolvers import admin_coupons
-from shopgraph.schema.admin_inputs import CouponCreateInput, CouponUpdateInput, StoreConfigInput, given
-from shopgraph.schema.admin_payloads import CouponPayload, DeletePayload, StoreConfigPayload, read, write
+from shopgraph.schema.admin_inputs import CouponCreateInput, CouponUpdateInput, StoreConfigInput
+from shopgraph.schema.admin_payloads import CouponPayload, DeletePayload, StoreConfigPayload
 from shopgraph.schema.admin_types import AdminCoupon, AdminStoreConfig
+from shopgraph.schema.inputs import given
+from shopgraph.schema.payloads import read, write
 
 
 @strawberry.type

@@ -10,11 +10,11 @@ from strawberry.scalars import JSON
 
 from shopgraph.db.models import Category as CategoryRow
 from shopgraph.db.models import Variant as VariantRow
+from shopgraph.domain.carts.admin_coupons import CouponRecord
+from shopgraph.domain.carts.coupons import CouponRule
 from shopgraph.domain.catalog.admin_reads import ProductRecord, ProductRecordPage
+from shopgraph.domain.orders.admin_actions import AdminOrderPage as AdminOrderPageModel
 from shopgraph.domain.stores.config import AdminStoreConfig as AdminStoreConfigModel
-from shopgraph.resolvers.admin_coupons import CouponRecord
-from shopgraph.resolvers.admin_orders import AdminOrderPage as AdminOrderPageModel
-from shopgraph.resolvers.coupons import CouponRule
 from shopgraph.schema.cart_types import coupon_value
 from shopgraph.schema.order_types import Order
 from shopgraph.schema.types import Money, ProductAttribute, StoreConfig

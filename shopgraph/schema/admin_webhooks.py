@@ -16,8 +16,8 @@ from shopgraph.db.models import WebhookEndpoint as WebhookEndpointRow
 from shopgraph.domain.events import webhook_endpoints as domain
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.ids import now_ms
-from shopgraph.schema.cart_types import UserError
 from shopgraph.schema.context import GraphQLContext
+from shopgraph.schema.payloads import UserError
 
 
 @strawberry.enum

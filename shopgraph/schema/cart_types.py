@@ -7,23 +7,13 @@ from decimal import Decimal
 import strawberry
 
 from shopgraph import money
+from shopgraph.domain.carts import coupons
+from shopgraph.domain.carts.coupon_checks import CouponCheck
+from shopgraph.domain.carts.coupons import CouponRule
+from shopgraph.domain.carts.reads import CartLine, CartView
 from shopgraph.errors import DomainError
-from shopgraph.resolvers import coupons
-from shopgraph.resolvers.carts import CartLine, CartView
-from shopgraph.resolvers.coupon_validation import CouponCheck
-from shopgraph.resolvers.coupons import CouponRule
+from shopgraph.schema.payloads import UserError, errors_of
 from shopgraph.schema.types import Money
-
-
-@strawberry.type
-class UserError:
-    field: str | None
-    message: str
-    code: str
-
-    @classmethod
-    def of(cls, error: DomainError) -> UserError:
-        return cls(field=error.field, message=error.message, code=error.code)
 
 
 def coupon_value(coupon: CouponRule, currency: str) -> Decimal:
@@ -178,6 +168,12 @@ class CartPayload:
     cart: Cart | None
     user_errors: list[UserError]
 
+    @classmethod
+    def of(cls, result: CartView | DomainError) -> CartPayload:
+        if isinstance(result, DomainError):
+            return cls(cart=None, user_errors=errors_of(result))
+        return cls(cart=Cart(view=result), user_errors=[])
+
 
 @strawberry.type
 class CouponValidation:
@@ -200,11 +196,13 @@ class CouponValidation:
             discount_amount=None,
             reason=error.code,
             message=error.message,
-            user_errors=[UserError.of(error)],
+            user_errors=errors_of(error),
         )
 
     @classmethod
-    def of(cls, check: CouponCheck, currency: str) -> CouponValidation:
+    def of(cls, check: CouponCheck | DomainError, currency: str, code: str) -> CouponValidation:
+        if isinstance(check, DomainError):
+            return cls.refused(check, code)
         coupon = check.coupon if check.valid else None
         discount = check.discount_minor
         return cls(

@@ -5,32 +5,32 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from shopgraph.errors import DomainError, NotFound
-from shopgraph.resolvers import checkout as checkout_domain
-from shopgraph.resolvers import orders
-from shopgraph.schema.cart_types import UserError
+from shopgraph.domain.checkout.flow import checkout as start_checkout
+from shopgraph.domain.orders.reads import customer_order, customer_orders
+from shopgraph.errors import NotFound
+from shopgraph.payments import CHECKOUT_SESSION
 from shopgraph.schema.context import GraphQLContext
-from shopgraph.schema.order_types import CheckoutInput, CheckoutPayload, Order, OrderPage, Payment
+from shopgraph.schema.inputs import given
+from shopgraph.schema.order_types import CheckoutInput, CheckoutPayload, Order, OrderPage
+from shopgraph.schema.payloads import attempt, read
 
-DEFAULT_STRIPE_MODE = "checkout_session"
+DEFAULT_STRIPE_MODE = CHECKOUT_SESSION
 
 
 @strawberry.type
 class OrderQuery:
     @strawberry.field
     async def orders(self, info: Info, email: str, page: int = 1, limit: int = 20) -> OrderPage:
-        context: GraphQLContext = info.context
-        async with context.runtime.database.read() as session:
-            return OrderPage.of(await orders.customer_orders(session, context.project.project_id, email, page, limit))
+        found = await read(info, lambda session, project_id: customer_orders(session, project_id, email, page, limit))
+        return OrderPage.of(found)
 
     @strawberry.field
     async def order(self, info: Info, id: strawberry.ID, email: str) -> Order | None:
-        context: GraphQLContext = info.context
         try:
-            async with context.runtime.database.read() as session:
-                return Order(found=await orders.customer_order(session, context.project.project_id, str(id), email))
+            found = await read(info, lambda session, project_id: customer_order(session, project_id, str(id), email))
         except NotFound:
             return None
+        return Order(found=found)
 
 
 @strawberry.type
@@ -38,30 +38,15 @@ class OrderMutation:
     @strawberry.mutation
     async def checkout(self, info: Info, input: CheckoutInput) -> CheckoutPayload:
         context: GraphQLContext = info.context
-        config = await context.config()
-
-        try:
-            request = checkout_domain.validate_request(
-                cart_id=str(input.cart_id),
-                email=input.email,
-                shipping_address=input.shipping_address.as_dict() if input.shipping_address else None,
-                billing_address=input.billing_address.as_dict() if input.billing_address else None,
-                coupon_code=input.coupon_code,
-                customer_name=input.customer_name,
-                customer_phone=input.customer_phone,
-                success_url=input.success_url,
-                cancel_url=input.cancel_url,
-            )
-            result = await checkout_domain.checkout(
+        result = await attempt(
+            start_checkout(
                 context.runtime.database,
-                context.project.project_id,
-                context.project.slug,
-                request,
-                config=config,
+                context.project,
+                given(input),
+                config=await context.config(),
                 settings=context.runtime.settings,
                 default_stripe_mode=DEFAULT_STRIPE_MODE,
                 idempotency_key=input.idempotency_key,
             )
-        except DomainError as error:
-            return CheckoutPayload(order=None, payment=None, user_errors=[UserError.of(error)])
-        return CheckoutPayload(order=Order(found=result.order), payment=Payment.of(result.payment), user_errors=[])
+        )
+        return CheckoutPayload.of(result)

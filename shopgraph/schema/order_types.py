@@ -7,9 +7,11 @@ from typing import Any
 import strawberry
 
 from shopgraph.db.models import OrderItem as OrderItemRow
-from shopgraph.resolvers.orders import OrderPage as OrderPageModel
-from shopgraph.resolvers.orders import OrderWithItems
-from shopgraph.schema.cart_types import UserError
+from shopgraph.domain.checkout.flow import CheckoutResult
+from shopgraph.domain.orders.reads import OrderPage as OrderPageModel
+from shopgraph.domain.orders.reads import OrderWithItems
+from shopgraph.errors import DomainError
+from shopgraph.schema.payloads import UserError, errors_of
 from shopgraph.schema.types import Money
 
 
@@ -271,3 +273,9 @@ class CheckoutPayload:
     order: Order | None
     payment: Payment | None
     user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, result: CheckoutResult | DomainError) -> CheckoutPayload:
+        if isinstance(result, DomainError):
+            return cls(order=None, payment=None, user_errors=errors_of(result))
+        return cls(order=Order(found=result.order), payment=Payment.of(result.payment), user_errors=[])

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import OutboxMessage, WebhookDelivery, WebhookEndpoint
-from shopgraph.db.upsert import insert_for
+from shopgraph.db.statements import insert_for
 from shopgraph.delivery.outbox import DELIVERED, PENDING, claim_due
 from shopgraph.domain.events.outbox import Topic
 from shopgraph.ids import new_id, now_ms

@@ -9,11 +9,8 @@ import pytest
 
 from shopgraph.errors import PaymentProviderError
 from shopgraph.payments import (
-    FAILED,
-    IGNORED,
-    PAID,
-    REFUNDED,
     InvalidSignature,
+    PaymentOutcome,
     PaymentRequest,
     RazorpayProvider,
     verify_checkout_signature,
@@ -118,7 +115,7 @@ async def test_a_store_without_razorpay_keys_is_not_configured(razorpay_fake: Ra
     [
         pytest.param(
             razorpay_event("payment.captured", payment=razorpay_payment(RAZORPAY_ORDER_ID, order_id=ORDER_ID)),
-            PAID,
+            PaymentOutcome.PAID,
             id="payment captured",
         ),
         pytest.param(
@@ -127,14 +124,14 @@ async def test_a_store_without_razorpay_keys_is_not_configured(razorpay_fake: Ra
                 payment=razorpay_payment(RAZORPAY_ORDER_ID),
                 order=razorpay_order(ORDER_ID, razorpay_order_id=RAZORPAY_ORDER_ID),
             ),
-            PAID,
+            PaymentOutcome.PAID,
             id="order paid, our id in the order's notes",
         ),
         pytest.param(
             razorpay_event(
                 "payment.failed", payment=razorpay_payment(RAZORPAY_ORDER_ID, order_id=ORDER_ID, status="failed")
             ),
-            FAILED,
+            PaymentOutcome.FAILED,
             id="payment failed",
         ),
         pytest.param(
@@ -143,7 +140,7 @@ async def test_a_store_without_razorpay_keys_is_not_configured(razorpay_fake: Ra
                 refund=razorpay_refund("pay_Shopgraph01"),
                 payment=razorpay_payment(RAZORPAY_ORDER_ID, order_id=ORDER_ID, status="refunded", refund_status="full"),
             ),
-            REFUNDED,
+            PaymentOutcome.REFUNDED,
             id="fully refunded",
         ),
         pytest.param(
@@ -152,7 +149,7 @@ async def test_a_store_without_razorpay_keys_is_not_configured(razorpay_fake: Ra
                 refund=razorpay_refund("pay_Shopgraph01", amount=10000),
                 payment=razorpay_payment(RAZORPAY_ORDER_ID, order_id=ORDER_ID, refund_status="partial"),
             ),
-            IGNORED,
+            PaymentOutcome.IGNORED,
             id="partly refunded",
         ),
         pytest.param(
@@ -160,7 +157,7 @@ async def test_a_store_without_razorpay_keys_is_not_configured(razorpay_fake: Ra
                 "payment.authorized",
                 payment=razorpay_payment(RAZORPAY_ORDER_ID, order_id=ORDER_ID, status="authorized"),
             ),
-            IGNORED,
+            PaymentOutcome.IGNORED,
             id="an event we do not handle",
         ),
     ],

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from shopgraph.payments import EXPIRED, FAILED, IGNORED, PAID, REFUNDED, InvalidSignature, StripeProvider
+from shopgraph.payments import InvalidSignature, PaymentOutcome, StripeProvider
 from tests.fakes.stripe_fake import (
     sign_stripe_event,
     stripe_charge,
@@ -32,70 +32,70 @@ def provider(**credentials: str | None) -> StripeProvider:
         pytest.param(
             "checkout.session.completed",
             stripe_checkout_session(ORDER_ID, session_id=SESSION_ID),
-            PAID,
+            PaymentOutcome.PAID,
             SESSION_ID,
             id="session completed and paid",
         ),
         pytest.param(
             "checkout.session.completed",
             stripe_checkout_session(ORDER_ID, session_id=SESSION_ID, payment_status="unpaid"),
-            IGNORED,
+            PaymentOutcome.IGNORED,
             SESSION_ID,
             id="session completed, bank debit still pending",
         ),
         pytest.param(
             "checkout.session.async_payment_succeeded",
             stripe_checkout_session(ORDER_ID, session_id=SESSION_ID),
-            PAID,
+            PaymentOutcome.PAID,
             SESSION_ID,
             id="bank debit succeeded",
         ),
         pytest.param(
             "checkout.session.async_payment_failed",
             stripe_checkout_session(ORDER_ID, session_id=SESSION_ID, payment_status="unpaid"),
-            FAILED,
+            PaymentOutcome.FAILED,
             SESSION_ID,
             id="bank debit failed",
         ),
         pytest.param(
             "checkout.session.expired",
             stripe_checkout_session(ORDER_ID, session_id=SESSION_ID, status="expired", payment_status="unpaid"),
-            EXPIRED,
+            PaymentOutcome.EXPIRED,
             SESSION_ID,
             id="session expired",
         ),
         pytest.param(
             "payment_intent.succeeded",
             stripe_payment_intent(ORDER_ID, intent_id=INTENT_ID),
-            PAID,
+            PaymentOutcome.PAID,
             INTENT_ID,
             id="intent succeeded",
         ),
         pytest.param(
             "payment_intent.payment_failed",
             stripe_payment_intent(ORDER_ID, intent_id=INTENT_ID, status="requires_payment_method"),
-            FAILED,
+            PaymentOutcome.FAILED,
             INTENT_ID,
             id="intent failed",
         ),
         pytest.param(
             "charge.refunded",
             stripe_charge(ORDER_ID, payment_intent=INTENT_ID),
-            REFUNDED,
+            PaymentOutcome.REFUNDED,
             INTENT_ID,
             id="charge fully refunded",
         ),
         pytest.param(
             "charge.refunded",
             stripe_charge(ORDER_ID, payment_intent=INTENT_ID, amount_refunded=500),
-            IGNORED,
+            PaymentOutcome.IGNORED,
             INTENT_ID,
             id="charge partly refunded",
         ),
         pytest.param(
             "payment_intent.created",
             stripe_payment_intent(ORDER_ID, intent_id=INTENT_ID, status="requires_payment_method"),
-            IGNORED,
+            PaymentOutcome.IGNORED,
             INTENT_ID,
             id="an event we do not handle",
         ),
@@ -148,7 +148,7 @@ def test_header_names_are_matched_whatever_their_case() -> None:
 
     event = provider().parse_webhook(body, {"stripe-signature": headers["Stripe-Signature"]})
 
-    assert event.outcome == PAID
+    assert event.outcome == PaymentOutcome.PAID
 
 
 def test_a_signature_four_minutes_old_is_still_good() -> None:
@@ -158,7 +158,7 @@ def test_a_signature_four_minutes_old_is_still_good() -> None:
         timestamp=int(time.time()) - 240,
     )
 
-    assert provider().parse_webhook(body, headers).outcome == PAID
+    assert provider().parse_webhook(body, headers).outcome == PaymentOutcome.PAID
 
 
 def signed_event(secret: str = STRIPE_WEBHOOK_SECRET, timestamp: int | None = None) -> tuple[bytes, dict[str, str]]:

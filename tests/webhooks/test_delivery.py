@@ -13,9 +13,10 @@ from sqlalchemy import select, update
 
 from shopgraph.db.models import OutboxMessage, WebhookEndpoint
 from shopgraph.domain.catalog.inventory import set_stock
-from shopgraph.domain.events.merchant_events import EVENT_TYPES, EventType, emit_order_event
+from shopgraph.domain.events.merchant_events import EVENT_TYPES, EventType
 from shopgraph.domain.events.webhook_endpoints import retry_delivery, update_endpoint
-from shopgraph.resolvers import orders
+from shopgraph.domain.orders import reads, transitions
+from shopgraph.domain.orders.order_events import emit_order_event
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from shopgraph.webhooks import fan_out_events
@@ -50,13 +51,13 @@ async def test_every_event_type_arrives_with_the_contract_body_and_verifiable_si
     paid_id = (await checkout_one_mug(client, store, cart_id="first")).json()["orderId"]
     cancelled_id = (await checkout_one_mug(client, store, cart_id="second")).json()["orderId"]
     async with runtime.database.write() as session:
-        paid = await orders.load_order(session, store.id, paid_id)
-        cancelled = await orders.load_order(session, store.id, cancelled_id)
+        paid = await reads.load_order(session, store.id, paid_id)
+        cancelled = await reads.load_order(session, store.id, cancelled_id)
         assert paid is not None and cancelled is not None
-        assert await orders.mark_paid(session, paid.order)
+        assert await transitions.mark_paid(session, paid.order)
         await emit_order_event(session, paid.order, EventType.ORDER_SHIPPED)  # as the admin's orderFulfill does
-        assert await orders.mark_refunded(session, paid.order)
-        assert await orders.cancel_unpaid(session, cancelled.order, cancelled.items)
+        assert await transitions.mark_refunded(session, paid.order)
+        assert await transitions.cancel_unpaid(session, cancelled.order, cancelled.items)
         await set_stock(session, store.id, product_id=mug, stock=3)
     sent_after = int(time.time())
     await run_worker(settings, runtime)

@@ -1,6 +1,6 @@
 """Stock: taken with conditional updates, so it never goes below zero whatever the concurrency.
 
-Every change ends with the low-stock check of the rows it touched (`resolvers.low_stock`).
+Every change ends with the low-stock check of the rows it touched (`low_stock`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import OutboxMessage
-from shopgraph.db.upsert import insert_for
+from shopgraph.db.statements import insert_for
 from shopgraph.ids import new_id, now_ms
 
 

@@ -6,7 +6,7 @@ import ipaddress
 
 from shopgraph.db.state import BY_DOMAIN, BY_KEY, BY_SLUG, ProjectState, StateReader
 from shopgraph.domain.stores.keys import SECRET, hash_key, looks_like_key
-from shopgraph.errors import Unauthorized
+from shopgraph.errors import NotFound, Unauthorized
 
 # One message for every refusal, so that a caller cannot tell an unknown project from a wrong key.
 REFUSED = "a valid API key for this project is required"
@@ -40,6 +40,14 @@ async def project_from_slug(
     if found is None:
         raise _refuse()
     return found
+
+
+async def project_named(reader: StateReader, slug: str) -> ProjectState:
+    """A project by its slug alone, as provider webhooks name it: no key, and an unknown slug is a 404."""
+    state = await reader.fetch(BY_SLUG, slug)
+    if state is None:
+        raise NotFound("no such project", code="PROJECT_NOT_FOUND")
+    return state
 
 
 def slug_from_host(host: str | None, base_domain: str | None) -> str | None:

@@ -11,7 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Coupon, Product
+from shopgraph.domain.carts.coupons import COUPON_TYPES, normalize_code
+from shopgraph.domain.carts.error_codes import CouponErrorCode
 from shopgraph.domain.conflicts import concurrent_writes_as_conflict
+from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.domain.fields import (
     FieldProblem,
     amount,
@@ -30,7 +33,6 @@ from shopgraph.domain.fields import (
 from shopgraph.domain.stores.config import store_currency
 from shopgraph.errors import Conflict
 from shopgraph.ids import new_id, now_ms
-from shopgraph.resolvers.coupons import COUPON_TYPES, normalize_code
 
 COUPON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
 PERCENTAGE = "percentage"
@@ -41,7 +43,9 @@ FREE_SHIPPING = "free_shipping"
 def coupon_code(value: object, _currency: str) -> str:
     code = normalize_code(value) if isinstance(value, str) else ""
     if not COUPON_CODE.match(code):
-        raise FieldProblem("1 to 64 letters, digits, '-' or '_', starting with a letter or digit", "INVALID_CODE")
+        raise FieldProblem(
+            "1 to 64 letters, digits, '-' or '_', starting with a letter or digit", CouponErrorCode.INVALID_CODE
+        )
     return code
 
 
@@ -70,10 +74,10 @@ def _discount(kind: str, value: Decimal | None, currency: str) -> tuple[int | No
     """(percent in basis points, amount in minor units) of a coupon of this kind."""
     if kind == PERCENTAGE:
         if value is None or not value.is_finite() or not 0 < value <= 100:
-            raise invalid("value", "a percentage above 0 and at most 100", "INVALID_PERCENTAGE")
+            raise invalid("value", "a percentage above 0 and at most 100", CouponErrorCode.INVALID_PERCENTAGE)
         basis_points = value * 100
         if basis_points != basis_points.to_integral_value():
-            raise invalid("value", "a percentage has at most two decimal places", "INVALID_PERCENTAGE")
+            raise invalid("value", "a percentage has at most two decimal places", CouponErrorCode.INVALID_PERCENTAGE)
         return int(basis_points), None
     if kind == FIXED:
         try:
@@ -81,7 +85,7 @@ def _discount(kind: str, value: Decimal | None, currency: str) -> tuple[int | No
         except FieldProblem as problem:
             raise invalid("value", problem.message, problem.code) from problem
         if minor <= 0:
-            raise invalid("value", "the amount off must be more than 0", "INVALID_AMOUNT")
+            raise invalid("value", "the amount off must be more than 0", ErrorCode.INVALID_AMOUNT)
         return None, minor
     if value is not None:
         raise invalid("value", "a free_shipping coupon takes no value")
@@ -90,7 +94,7 @@ def _discount(kind: str, value: Decimal | None, currency: str) -> tuple[int | No
 
 def _ensure_dates(starts_at: int | None, ends_at: int | None) -> None:
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        raise invalid("endsAt", "must be after startsAt", "INVALID_DATES")
+        raise invalid("endsAt", "must be after startsAt", CouponErrorCode.INVALID_DATES)
 
 
 async def _ensure_targets(
@@ -115,7 +119,7 @@ async def _ensure_code_free(session: AsyncSession, project_id: str, code: str, e
         select(Coupon.id).where(Coupon.project_id == project_id, Coupon.code == code, Coupon.id != except_id)
     )
     if taken is not None:
-        raise Conflict(f"code: a coupon {code!r} already exists", code="COUPON_CODE_TAKEN", field="code")
+        raise Conflict(f"code: a coupon {code!r} already exists", code=CouponErrorCode.COUPON_CODE_TAKEN, field="code")
 
 
 async def _coupon(session: AsyncSession, project_id: str, coupon_id: str) -> Coupon:

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopgraph.domain.carts import coupons
+from shopgraph.domain.carts.coupons import CouponRule
+from shopgraph.domain.carts.error_codes import CartErrorCode, CouponRefusal
+from shopgraph.domain.carts.reads import read_cart, try_coupon, validate_cart_id
+from shopgraph.domain.fields import validate_email
 from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.errors import InvalidInput
 from shopgraph.ids import now_ms
-from shopgraph.resolvers import coupons
-from shopgraph.resolvers.carts import price_lines, read_cart, validate_cart_id
-from shopgraph.resolvers.coupons import CouponRule
-
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-
-
-def validate_email(value: object, field: str = "email") -> str:
-    if not isinstance(value, str) or len(value) > 320 or not EMAIL.match(value.strip()):
-        raise InvalidInput(f"{field}: not an email address", code="INVALID_EMAIL", field=field)
-    return value.strip().lower()
 
 
 @dataclass(frozen=True)
 class CouponCheck:
     code: str
     coupon: CouponRule | None
-    reason: str | None
+    reason: CouponRefusal | None
     discount_minor: int | None
 
     @property
@@ -48,28 +41,26 @@ async def check_coupon(
     email: object,
     config: StoreConfig,
 ) -> CouponCheck:
+    """Against the cart when one is named; without one, against the coupon's own rules (its minimum assumed met)."""
     if not isinstance(code, str) or not code.strip() or len(code) > 64:
-        raise InvalidInput("code: give a coupon code", code="INVALID_COUPON_CODE", field="code")
+        raise InvalidInput("code: give a coupon code", code=CartErrorCode.INVALID_COUPON_CODE, field="code")
     if cart_id is not None and not isinstance(cart_id, str):
-        raise InvalidInput("cartId: must be a string", code="INVALID_CART_ID", field="cartId")
+        raise InvalidInput("cartId: must be a string", code=CartErrorCode.INVALID_CART_ID, field="cartId")
     address = validate_email(email) if email is not None else None
     coupon = await coupons.find_coupon(session, project_id, code)
-    normalized = coupons.normalize_code(code)
     if coupon is None:
-        return CouponCheck(normalized, None, coupons.NOT_FOUND, None)
-    already_used = bool(address and coupon.once_per_customer and await coupons.used_by(session, coupon.id, address))
+        return CouponCheck(coupons.normalize_code(code), None, CouponRefusal.NOT_FOUND, None)
     if cart_id is None:
         reason = coupons.problem_with(
             coupon,
             now=now_ms(),
             subtotal_minor=coupon.min_subtotal_minor or 0,
             has_eligible_line=True,
-            already_used=already_used,
+            already_used=await coupons.already_used(session, coupon, address),
         )
         amount = coupon.amount_minor if coupon.type == "fixed" and reason is None else None
         return CouponCheck(coupon.code, coupon, reason, amount)
     cart = await read_cart(session, project_id, validate_cart_id(cart_id), config)
-    trial = price_lines(cart.id, list(cart.lines), coupon, config, updated_at=cart.updated_at)
-    reason = coupons.ALREADY_USED if already_used and trial.coupon_problem is None else trial.coupon_problem
-    discount = trial.totals.discount_total_minor if reason is None else None
-    return CouponCheck(coupon.code, coupon, reason, discount)
+    trial = await try_coupon(session, cart, coupon, config, email=address)
+    discount = trial.totals.discount_total_minor if trial.coupon_problem is None else None
+    return CouponCheck(coupon.code, coupon, trial.coupon_problem, discount)

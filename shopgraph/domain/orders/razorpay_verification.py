@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Order
+from shopgraph.domain.orders.error_codes import OrderErrorCode
+from shopgraph.domain.orders.reads import OrderWithItems, load_order, order_by_reference
+from shopgraph.domain.orders.transitions import mark_paid
 from shopgraph.domain.stores.credentials import credentials_for
 from shopgraph.errors import InvalidInput, NotFound
-from shopgraph.payments.base import InvalidSignature
-from shopgraph.payments.razorpay_provider import verify_checkout_signature
-from shopgraph.resolvers.orders import OrderWithItems, load_order, mark_paid
+from shopgraph.payments import InvalidSignature, Provider, verify_checkout_signature
 
 
 def _required(value: object, name: str) -> str:
@@ -31,17 +30,13 @@ async def verify_razorpay_checkout(
     payment = _required(razorpay_payment_id, "razorpay_payment_id")
     signature = _required(razorpay_signature, "razorpay_signature")
     credentials, settings = await credentials_for(session, project_id)
-    if settings.payment_provider != "razorpay" or not credentials.razorpay_key_secret:
-        raise InvalidInput("this store does not take Razorpay payments", code="RAZORPAY_NOT_CONFIGURED")
+    if settings.payment_provider != Provider.RAZORPAY or not credentials.razorpay_key_secret:
+        raise InvalidInput("this store does not take Razorpay payments", code=OrderErrorCode.RAZORPAY_NOT_CONFIGURED)
     if not verify_checkout_signature(credentials, provider_order, payment, signature):
         raise InvalidSignature("the Razorpay signature does not match this order and payment")
-    order = await session.scalar(
-        select(Order).where(
-            Order.project_id == project_id, Order.provider == "razorpay", Order.provider_reference == provider_order
-        )
-    )
+    order = await order_by_reference(session, project_id, Provider.RAZORPAY, provider_order)
     if order is None:
-        raise NotFound("no order for this Razorpay order", code="ORDER_NOT_FOUND")
+        raise NotFound("no order for this Razorpay order", code=OrderErrorCode.ORDER_NOT_FOUND)
     await mark_paid(session, order)
     found = await load_order(session, project_id, order.id)
     assert found is not None

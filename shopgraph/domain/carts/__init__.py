@@ -1,0 +1,1 @@
+"""Carts: lines priced from the catalog on every read, pricing (pure arithmetic), coupons and their checks."""
