@@ -18,6 +18,7 @@ from starlette.routing import Mount, Route
 
 from shopgraph.assets import STATIC_PREFIX, StaticAssets
 from shopgraph.db.state import ProjectState
+from shopgraph.delivery.worker import Worker
 from shopgraph.domain.stores.access import project_from_host_or_key, require_secret
 from shopgraph.errors import DomainError
 from shopgraph.explore import ADMIN_GRAPHIQL, STOREFRONT_GRAPHIQL, api_reference
@@ -31,7 +32,6 @@ from shopgraph.schema import admin, storefront
 from shopgraph.schema.build import build_schema
 from shopgraph.schema.view import GraphQLDoor, ShopGraphQL
 from shopgraph.settings import Settings
-from shopgraph.worker import Worker
 
 log = logging.getLogger("shopgraph")
 

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
+from shopgraph.delivery.worker import Worker
 from shopgraph.domain.catalog.import_files import read_records
 from shopgraph.domain.catalog.imports import ImportSummary, import_products, import_target
 from shopgraph.domain.demo import load_demo_catalog
@@ -23,7 +24,6 @@ from shopgraph.domain.stores.projects import CreatedProject, create_project, pro
 from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.settings import Settings
-from shopgraph.worker import Worker
 
 DEMO_SLUG = "demo"
 PROGRESS_WIDTH = 30

@@ -9,9 +9,9 @@ import httpx
 from sqlalchemy import func, select
 
 from shopgraph.db.models import Order, OutboxMessage, Product
+from shopgraph.delivery.worker import Worker
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
-from shopgraph.worker import Worker
 from tests.factories import Store, checkout_body, fill_cart, make_store, product_ids
 from tests.fakes.razorpay_fake import FAKE_KEY_ID, FAKE_KEY_SECRET
 from tests.fakes.stripe_fake import sign_stripe_event

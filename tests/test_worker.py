@@ -4,10 +4,11 @@ import httpx
 from sqlalchemy import update
 
 from shopgraph.db.models import Cart
+from shopgraph.delivery.sweeps import DAY_MS
+from shopgraph.delivery.worker import Worker
 from shopgraph.ids import now_ms
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
-from shopgraph.worker import DAY_MS, Worker
 from tests.factories import Store, make_product
 
 

@@ -1,1 +1,2 @@
-"""Delivery of outbox messages: claiming due messages, sending them, retrying with backoff."""
+"""The worker's package: the jobs that consume the outbox (order emails, fan-out of merchant events, webhook
+deliveries) and the periodic sweeps, run in rounds by `Worker`."""

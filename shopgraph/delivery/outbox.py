@@ -13,12 +13,9 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select, update
 
 from shopgraph.db.engine import Database
-from shopgraph.db.models import OutboxMessage
+from shopgraph.db.models import DeliveryStatus, OutboxMessage
 from shopgraph.ids import now_ms
 
-PENDING = "pending"
-DELIVERED = "delivered"
-FAILED = "failed"
 LEASE_MS = 60_000
 JITTER = 0.2
 
@@ -31,7 +28,7 @@ async def claim_due(
         query = (
             select(OutboxMessage)
             .where(
-                OutboxMessage.status == PENDING,
+                OutboxMessage.status == DeliveryStatus.PENDING,
                 OutboxMessage.topic.in_(topics),
                 OutboxMessage.next_attempt_at <= moment,
                 or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < moment),
@@ -66,7 +63,7 @@ async def record_success(database: Database, message_id: str) -> None:
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id)
-            .values(status=DELIVERED, delivered_at=now_ms(), locked_until=None, last_error=None)
+            .values(status=DeliveryStatus.DELIVERED, delivered_at=now_ms(), locked_until=None, last_error=None)
         )
 
 
@@ -74,7 +71,7 @@ async def record_failure(database: Database, message: OutboxMessage, error: str,
     delay = next_delay_seconds(message.attempts, schedule)
     values: dict[str, object] = {"last_error": error[:2000], "locked_until": None}
     if delay is None:
-        values["status"] = FAILED
+        values["status"] = DeliveryStatus.FAILED
     else:
         values["next_attempt_at"] = now_ms() + int(delay * 1000)
     async with database.write() as session:

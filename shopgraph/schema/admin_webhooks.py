@@ -6,25 +6,20 @@ the mutation that made it (creation, rotation), never on `WebhookEndpoint`.
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry.types import Info
 
+from shopgraph.db.models import DeliveryStatus
 from shopgraph.db.models import WebhookAttempt as WebhookAttemptRow
 from shopgraph.db.models import WebhookEndpoint as WebhookEndpointRow
-from shopgraph.domain.events import webhook_endpoints as domain
+from shopgraph.domain.events import webhook_deliveries, webhook_endpoints
+from shopgraph.domain.events.webhook_deliveries import DeliveryPage, DeliveryRecord
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.ids import now_ms
 from shopgraph.schema.context import GraphQLContext
-from shopgraph.schema.payloads import UserError
+from shopgraph.schema.payloads import UserError, errors_of, read, write
 
-
-@strawberry.enum
-class WebhookDeliveryStatus(Enum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
+strawberry.enum(DeliveryStatus, name="WebhookDeliveryStatus")
 
 
 @strawberry.type
@@ -96,7 +91,7 @@ class WebhookAttempt:
 
 @strawberry.type
 class WebhookDelivery:
-    record: strawberry.Private[domain.DeliveryRecord]
+    record: strawberry.Private[DeliveryRecord]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -115,8 +110,8 @@ class WebhookDelivery:
         return self.record.delivery.event_type
 
     @strawberry.field
-    def status(self) -> WebhookDeliveryStatus:
-        return WebhookDeliveryStatus(self.record.delivery.status)
+    def status(self) -> DeliveryStatus:
+        return DeliveryStatus(self.record.delivery.status)
 
     @strawberry.field(description="the exact JSON body every attempt sends")
     def payload(self) -> str:
@@ -133,7 +128,7 @@ class WebhookDelivery:
     @strawberry.field(description="when the next attempt is due, while pending")
     def next_attempt_at(self) -> float | None:
         delivery = self.record.delivery
-        return delivery.next_attempt_at if delivery.status == WebhookDeliveryStatus.PENDING.value else None
+        return delivery.next_attempt_at if delivery.status == DeliveryStatus.PENDING else None
 
     @strawberry.field
     def last_status_code(self) -> int | None:
@@ -160,7 +155,7 @@ class WebhookDeliveryPage:
     limit: int
 
     @classmethod
-    def of(cls, page: domain.DeliveryPage) -> WebhookDeliveryPage:
+    def of(cls, page: DeliveryPage) -> WebhookDeliveryPage:
         return cls(
             items=[WebhookDelivery(record=record) for record in page.items],
             total=page.total,
@@ -175,11 +170,24 @@ class WebhookEndpointPayload:
     secret: str | None = strawberry.field(description="the signing secret, only when just made: store it now")
     user_errors: list[UserError]
 
+    @classmethod
+    def of(cls, result: tuple[WebhookEndpointRow, str | None] | DomainError) -> WebhookEndpointPayload:
+        if isinstance(result, DomainError):
+            return cls(endpoint=None, secret=None, user_errors=errors_of(result))
+        endpoint, secret = result
+        return cls(endpoint=WebhookEndpoint(row=endpoint), secret=secret, user_errors=[])
+
 
 @strawberry.type
 class WebhookEndpointDeletePayload:
     deleted_id: strawberry.ID | None
     user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, result: str | DomainError) -> WebhookEndpointDeletePayload:
+        if isinstance(result, DomainError):
+            return cls(deleted_id=None, user_errors=errors_of(result))
+        return cls(deleted_id=strawberry.ID(result), user_errors=[])
 
 
 @strawberry.type
@@ -187,14 +195,18 @@ class WebhookDeliveryRetryPayload:
     delivery: WebhookDelivery | None
     user_errors: list[UserError]
 
+    @classmethod
+    def of(cls, result: DeliveryRecord | DomainError) -> WebhookDeliveryRetryPayload:
+        if isinstance(result, DomainError):
+            return cls(delivery=None, user_errors=errors_of(result))
+        return cls(delivery=WebhookDelivery(record=result), user_errors=[])
+
 
 @strawberry.type
 class WebhookAdminQuery:
     @strawberry.field
     async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
-        context: GraphQLContext = info.context
-        async with context.runtime.database.read() as session:
-            endpoints = await domain.list_endpoints(session, context.project.project_id)
+        endpoints = await read(info, webhook_endpoints.list_endpoints)
         return [WebhookEndpoint(row=endpoint) for endpoint in endpoints]
 
     @strawberry.field(description="newest first; null when endpointId names no endpoint of this store")
@@ -202,21 +214,22 @@ class WebhookAdminQuery:
         self,
         info: Info,
         endpoint_id: strawberry.ID | None = None,
-        status: WebhookDeliveryStatus | None = None,
+        status: DeliveryStatus | None = None,
         page: int = 1,
         limit: int = 20,
     ) -> WebhookDeliveryPage | None:
-        context: GraphQLContext = info.context
         try:
-            async with context.runtime.database.read() as session:
-                found = await domain.list_deliveries(
+            found = await read(
+                info,
+                lambda session, project_id: webhook_deliveries.list_deliveries(
                     session,
-                    context.project.project_id,
+                    project_id,
                     endpoint_id=None if endpoint_id is None else str(endpoint_id),
                     status=None if status is None else status.value,
                     page=page,
                     limit=limit,
-                )
+                ),
+            )
         except NotFound:
             return None
         return WebhookDeliveryPage.of(found)
@@ -229,19 +242,18 @@ class WebhookAdminMutation:
         self, info: Info, url: str, events: list[str] | None = None, description: str | None = None
     ) -> WebhookEndpointPayload:
         context: GraphQLContext = info.context
-        try:
-            async with context.runtime.database.write() as session:
-                endpoint, secret = await domain.create_endpoint(
-                    session,
-                    context.project.project_id,
-                    url=url,
-                    events=events or [],
-                    description=description,
-                    allow_private_targets=context.runtime.settings.allow_private_webhook_targets,
-                )
-        except DomainError as error:
-            return WebhookEndpointPayload(endpoint=None, secret=None, user_errors=[UserError.of(error)])
-        return WebhookEndpointPayload(endpoint=WebhookEndpoint(row=endpoint), secret=secret, user_errors=[])
+        result = await write(
+            info,
+            lambda session, project_id: webhook_endpoints.create_endpoint(
+                session,
+                project_id,
+                url=url,
+                events=events or [],
+                description=description,
+                allow_private_targets=context.runtime.settings.allow_private_webhook_targets,
+            ),
+        )
+        return WebhookEndpointPayload.of(result)
 
     @strawberry.mutation(description="`rotateSecret` returns a new secret; the old one keeps signing for 24 hours")
     async def webhook_endpoint_update(
@@ -255,39 +267,32 @@ class WebhookAdminMutation:
         rotate_secret: bool = False,
     ) -> WebhookEndpointPayload:
         context: GraphQLContext = info.context
-        try:
-            async with context.runtime.database.write() as session:
-                endpoint, secret = await domain.update_endpoint(
-                    session,
-                    context.project.project_id,
-                    str(id),
-                    url=url,
-                    events=events,
-                    description=description,
-                    enabled=enabled,
-                    rotate_secret=rotate_secret,
-                    allow_private_targets=context.runtime.settings.allow_private_webhook_targets,
-                )
-        except DomainError as error:
-            return WebhookEndpointPayload(endpoint=None, secret=None, user_errors=[UserError.of(error)])
-        return WebhookEndpointPayload(endpoint=WebhookEndpoint(row=endpoint), secret=secret, user_errors=[])
+        result = await write(
+            info,
+            lambda session, project_id: webhook_endpoints.update_endpoint(
+                session,
+                project_id,
+                str(id),
+                url=url,
+                events=events,
+                description=description,
+                enabled=enabled,
+                rotate_secret=rotate_secret,
+                allow_private_targets=context.runtime.settings.allow_private_webhook_targets,
+            ),
+        )
+        return WebhookEndpointPayload.of(result)
 
     @strawberry.mutation
     async def webhook_endpoint_delete(self, info: Info, id: strawberry.ID) -> WebhookEndpointDeletePayload:
-        context: GraphQLContext = info.context
-        try:
-            async with context.runtime.database.write() as session:
-                deleted = await domain.delete_endpoint(session, context.project.project_id, str(id))
-        except DomainError as error:
-            return WebhookEndpointDeletePayload(deleted_id=None, user_errors=[UserError.of(error)])
-        return WebhookEndpointDeletePayload(deleted_id=strawberry.ID(deleted), user_errors=[])
+        result = await write(
+            info, lambda session, project_id: webhook_endpoints.delete_endpoint(session, project_id, str(id))
+        )
+        return WebhookEndpointDeletePayload.of(result)
 
     @strawberry.mutation(description="sends the delivery again now, with the same body (a delivered one too)")
     async def webhook_delivery_retry(self, info: Info, id: strawberry.ID) -> WebhookDeliveryRetryPayload:
-        context: GraphQLContext = info.context
-        try:
-            async with context.runtime.database.write() as session:
-                record = await domain.retry_delivery(session, context.project.project_id, str(id))
-        except DomainError as error:
-            return WebhookDeliveryRetryPayload(delivery=None, user_errors=[UserError.of(error)])
-        return WebhookDeliveryRetryPayload(delivery=WebhookDelivery(record=record), user_errors=[])
+        result = await write(
+            info, lambda session, project_id: webhook_deliveries.retry_delivery(session, project_id, str(id))
+        )
+        return WebhookDeliveryRetryPayload.of(result)

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from standardwebhooks import Webhook
 
 from shopgraph.db.models import OutboxMessage
+from shopgraph.delivery.worker import Worker
 from shopgraph.domain.events.merchant_events import EventType, emit
 from shopgraph.domain.events.outbox import Topic
-from shopgraph.domain.events.webhook_endpoints import DeliveryRecord, create_endpoint, list_deliveries
+from shopgraph.domain.events.webhook_deliveries import DeliveryRecord, list_deliveries
+from shopgraph.domain.events.webhook_endpoints import create_endpoint
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
-from shopgraph.worker import Worker
 from tests.factories import Store
 from tests.webhooks.receiver import ReceivedRequest
 

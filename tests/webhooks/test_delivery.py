@@ -12,14 +12,15 @@ import pytest
 from sqlalchemy import select, update
 
 from shopgraph.db.models import OutboxMessage, WebhookEndpoint
+from shopgraph.delivery.fanout import fan_out_events
 from shopgraph.domain.catalog.inventory import set_stock
 from shopgraph.domain.events.merchant_events import EVENT_TYPES, EventType
-from shopgraph.domain.events.webhook_endpoints import retry_delivery, update_endpoint
+from shopgraph.domain.events.webhook_deliveries import retry_delivery
+from shopgraph.domain.events.webhook_endpoints import update_endpoint
 from shopgraph.domain.orders import reads, transitions
 from shopgraph.domain.orders.order_events import emit_order_event
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
-from shopgraph.webhooks import fan_out_events
 from shopgraph.webhooks import targets as targets_module
 from tests.factories import Store, make_store, product_ids
 from tests.flows import checkout_one_mug, store_paying_with

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shopgraph.db.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from shopgraph.domain.events import webhook_deliveries
 from shopgraph.domain.events import webhook_endpoints as endpoints
 from shopgraph.domain.events.merchant_events import EventType
 from shopgraph.errors import DomainError, NotFound
@@ -204,9 +205,9 @@ async def test_another_stores_endpoints_and_deliveries_are_not_found(
         lambda session: endpoints.update_endpoint(session, store.id, theirs, rotate_secret=True),
         lambda session: endpoints.delete_endpoint(session, store.id, theirs),
         lambda session: endpoints.get_endpoint(session, store.id, theirs),
-        lambda session: endpoints.list_deliveries(session, store.id, endpoint_id=theirs),
-        lambda session: endpoints.retry_delivery(session, store.id, their_delivery.delivery.id),
-        lambda session: endpoints.get_delivery(session, store.id, their_delivery.delivery.id),
+        lambda session: webhook_deliveries.list_deliveries(session, store.id, endpoint_id=theirs),
+        lambda session: webhook_deliveries.retry_delivery(session, store.id, their_delivery.delivery.id),
+        lambda session: webhook_deliveries.get_delivery(session, store.id, their_delivery.delivery.id),
     ]
 
     for call in calls:
@@ -222,7 +223,7 @@ async def test_another_stores_endpoints_and_deliveries_are_not_found(
     assert unchanged.delivery.status == "delivered"
     async with runtime.database.read() as session:
         assert await endpoints.list_endpoints(session, store.id) == []
-        assert (await endpoints.list_deliveries(session, store.id)).total == 0
+        assert (await webhook_deliveries.list_deliveries(session, store.id)).total == 0
 
 
 async def test_deleting_an_endpoint_removes_its_deliveries_and_their_attempts(
@@ -259,10 +260,12 @@ async def test_deliveries_are_listed_newest_first_by_endpoint_and_status_a_page_
 
     # when
     async with runtime.database.read() as session:
-        of_first = await endpoints.list_deliveries(session, store.id, endpoint_id=first, limit=2)
-        second_page = await endpoints.list_deliveries(session, store.id, endpoint_id=first, page=2, limit=2)
-        pending = await endpoints.list_deliveries(session, store.id, status="pending")
-        delivered_of_second = await endpoints.list_deliveries(session, store.id, endpoint_id=second, status="delivered")
+        of_first = await webhook_deliveries.list_deliveries(session, store.id, endpoint_id=first, limit=2)
+        second_page = await webhook_deliveries.list_deliveries(session, store.id, endpoint_id=first, page=2, limit=2)
+        pending = await webhook_deliveries.list_deliveries(session, store.id, status="pending")
+        delivered_of_second = await webhook_deliveries.list_deliveries(
+            session, store.id, endpoint_id=second, status="delivered"
+        )
 
     # then
     assert (of_first.total, len(of_first.items), len(second_page.items)) == (4, 2, 2)
@@ -283,6 +286,6 @@ async def test_bad_filters_for_deliveries_name_the_parameter(
 ) -> None:
     with pytest.raises(DomainError) as refused:
         async with runtime.database.read() as session:
-            await endpoints.list_deliveries(session, store.id, **filters)
+            await webhook_deliveries.list_deliveries(session, store.id, **filters)
 
     assert refused.value.code == "INVALID_PARAMETER" and refused.value.field == parameter

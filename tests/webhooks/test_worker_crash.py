@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from shopgraph.db.models import WebhookDelivery
+from shopgraph.delivery.fanout import fan_out_events
 from shopgraph.runtime import Runtime
-from shopgraph.webhooks import fan_out_events
 from tests.factories import make_store
 from tests.webhooks.builders import emit_events, register
 from tests.webhooks.receiver import Receiver

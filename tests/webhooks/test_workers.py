@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import WebhookAttempt, WebhookDelivery
+from shopgraph.delivery.fanout import fan_out_events
+from shopgraph.delivery.webhooks import claim_due_deliveries
+from shopgraph.delivery.worker import Worker
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
-from shopgraph.webhooks import claim_due_deliveries, fan_out_events
-from shopgraph.worker import Worker
 from tests.factories import Store, make_store
 from tests.webhooks.builders import deliveries, emit_events, register, run_worker
 from tests.webhooks.receiver import Receiver

@@ -8,12 +8,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Product
+from shopgraph.domain.catalog.admin_fields import slug
 from shopgraph.domain.catalog.admin_reads import ensure_category, ensure_slug_free
 from shopgraph.domain.catalog.names import SLUG, slugify
 from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.domain.catalog.writes import add_category
 from shopgraph.domain.conflicts import concurrent_writes_as_conflict
-from shopgraph.domain.fields import integer, invalid, not_found, optional_id, read_fields, require, slug, text
+from shopgraph.domain.fields import integer, invalid, not_found, optional_id, read_fields, require, text
 
 CATEGORY_FIELDS = {
     "name": ("name", text(200)),

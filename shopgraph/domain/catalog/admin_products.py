@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import CartItem, Product, ProductAttribute, Variant
 from shopgraph.domain.catalog import inventory
+from shopgraph.domain.catalog.admin_fields import attributes, images, options, sku, slug
 from shopgraph.domain.catalog.admin_reads import (
     ProductRecord,
     ensure_category,
@@ -27,19 +28,14 @@ from shopgraph.domain.catalog.writes import PRODUCT_STATUSES, add_product, attri
 from shopgraph.domain.conflicts import concurrent_writes_as_conflict
 from shopgraph.domain.fields import (
     amount,
-    attributes,
     choice,
-    images,
     integer,
     invalid,
     not_found,
     optional_amount,
     optional_id,
-    options,
     read_fields,
     require,
-    sku,
-    slug,
     text,
     whole_number,
 )

@@ -7,16 +7,14 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from shopgraph.db.engine import Database
+from shopgraph.delivery import sweeps
 from shopgraph.delivery.emails import deliver_due_emails
-from shopgraph.domain.carts.changes import purge_stale_carts
-from shopgraph.domain.orders.transitions import expire_unpaid_orders
-from shopgraph.ids import now_ms
+from shopgraph.delivery.fanout import fan_out_events
+from shopgraph.delivery.webhooks import deliver_due_webhooks
 from shopgraph.settings import Settings
-from shopgraph.webhooks import deliver_due_webhooks, fan_out_events
 
 log = logging.getLogger("shopgraph.worker")
 
-DAY_MS = 24 * 60 * 60 * 1000
 Job = Callable[[], Awaitable[int]]
 
 
@@ -43,12 +41,10 @@ class Worker:
         return await deliver_due_webhooks(self.database, self.settings)
 
     async def expire_orders(self) -> int:
-        async with self.database.write() as session:
-            return await expire_unpaid_orders(session, now=now_ms())
+        return await sweeps.expire_orders(self.database)
 
     async def purge_carts(self) -> int:
-        async with self.database.write() as session:
-            return await purge_stale_carts(session, older_than_ms=now_ms() - self.settings.cart_ttl_days * DAY_MS)
+        return await sweeps.purge_carts(self.database, self.settings)
 
     async def run_once(self) -> dict[str, int]:
         done: dict[str, int] = {}

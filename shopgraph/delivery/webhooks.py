@@ -1,4 +1,4 @@
-"""The delivery worker: claims due deliveries, sends each once per claim, records every attempt, retries.
+"""Webhook deliveries: the worker claims due deliveries, sends each once per claim, records every attempt, retries.
 
 A claim sets a lease (`locked_until`) in its own short transaction; on PostgreSQL it skips rows another worker
 holds (`FOR UPDATE SKIP LOCKED`), so several workers never send the same attempt. A worker that dies after its
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 
 from shopgraph.db.engine import Database
-from shopgraph.db.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from shopgraph.delivery.outbox import DELIVERED, FAILED, PENDING, next_delay_seconds
+from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from shopgraph.db.statements import changed_rows
+from shopgraph.delivery.outbox import next_delay_seconds
 from shopgraph.ids import new_id, now_ms
 from shopgraph.settings import Settings
 from shopgraph.webhooks.sender import ClientsByHost, Outcome, Webhook, send
@@ -70,7 +71,7 @@ async def claim_due_deliveries(
                 )
                 .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
                 .where(
-                    WebhookDelivery.status == PENDING,
+                    WebhookDelivery.status == DeliveryStatus.PENDING,
                     WebhookDelivery.next_attempt_at <= moment,
                     or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < moment),
                     # A disabled endpoint's deliveries wait, and go out if it is enabled again.
@@ -119,11 +120,11 @@ async def record_attempt(
         "last_error": error,
     }
     if outcome.delivered:
-        values.update(status=DELIVERED, delivered_at=now)
+        values.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
     elif (delay := next_delay_seconds(attempts, schedule)) is None:
-        values.update(status=FAILED)
+        values.update(status=DeliveryStatus.FAILED)
     else:
-        values.update(status=PENDING, next_attempt_at=now + int(delay * 1000))
+        values.update(status=DeliveryStatus.PENDING, next_attempt_at=now + int(delay * 1000))
     async with database.write() as session:
         result = await session.execute(
             update(WebhookDelivery)
@@ -131,7 +132,7 @@ async def record_attempt(
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        held = result.rowcount == 1  # type: ignore[attr-defined]
+        held = changed_rows(result) == 1
         if held:
             session.add(
                 WebhookAttempt(

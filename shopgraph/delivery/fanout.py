@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from shopgraph.db.engine import Database
-from shopgraph.db.models import OutboxMessage, WebhookDelivery, WebhookEndpoint
+from shopgraph.db.models import DeliveryStatus, OutboxMessage, WebhookDelivery, WebhookEndpoint
 from shopgraph.db.statements import insert_for
-from shopgraph.delivery.outbox import DELIVERED, PENDING, claim_due
+from shopgraph.delivery.outbox import claim_due
 from shopgraph.domain.events.outbox import Topic
 from shopgraph.ids import new_id, now_ms
 
@@ -51,7 +51,7 @@ def _deliveries(messages: Sequence[OutboxMessage], endpoints: Sequence[Any], now
                         "event_id": event["id"],
                         "event_type": event["type"],
                         "body": body,
-                        "status": PENDING,
+                        "status": DeliveryStatus.PENDING,
                         "attempts": 0,
                         "next_attempt_at": now,
                         "created_at": now,
@@ -87,6 +87,6 @@ async def fan_out_events(database: Database, *, limit: int = FAN_OUT_BATCH) -> i
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_([message.id for message in messages]))
-            .values(status=DELIVERED, delivered_at=now, locked_until=None, last_error=None)
+            .values(status=DeliveryStatus.DELIVERED, delivered_at=now, locked_until=None, last_error=None)
         )
     return len(rows)
