@@ -9,10 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shopgraph.db.models import CouponType
 from shopgraph.domain.carts.pricing import (
-    FIXED,
-    FREE_SHIPPING,
-    PERCENTAGE,
     CartTotals,
     Discount,
     LineTotals,
@@ -29,9 +27,9 @@ DEMO_RULES = PricingRules(
     free_shipping_threshold_minor=10000,
     shipping_enabled=True,
 )
-SAVE10 = Discount(kind=PERCENTAGE, percent_basis_points=1000)
-FLAT5 = Discount(kind=FIXED, amount_minor=500)
-FREESHIP = Discount(kind=FREE_SHIPPING)
+SAVE10 = Discount(kind=CouponType.PERCENTAGE, percent_basis_points=1000)
+FLAT5 = Discount(kind=CouponType.FIXED, amount_minor=500)
+FREESHIP = Discount(kind=CouponType.FREE_SHIPPING)
 
 
 def line(key: str, unit_price_minor: int, quantity: int = 1, *, category_id: str | None = None) -> PricedLine:
@@ -137,7 +135,7 @@ def test_the_threshold_applies_to_the_subtotal_after_the_discount() -> None:
 def test_a_discount_larger_than_the_subtotal_stops_at_zero() -> None:
     # given
     lines = [line("mug", 1450)]
-    big_coupon = Discount(kind=FIXED, amount_minor=5000)
+    big_coupon = Discount(kind=CouponType.FIXED, amount_minor=5000)
 
     # when
     totals = price_cart(lines, DEMO_RULES, big_coupon)
@@ -210,7 +208,7 @@ def test_a_three_digit_currency_rounds_to_whole_fils() -> None:
 def test_a_coupon_restricted_to_a_product_discounts_only_that_product() -> None:
     # given
     shirts_only = Discount(
-        kind=PERCENTAGE, percent_basis_points=1000, eligible_product_ids=frozenset({"product-shirt"})
+        kind=CouponType.PERCENTAGE, percent_basis_points=1000, eligible_product_ids=frozenset({"product-shirt"})
     )
 
     # when
@@ -224,7 +222,7 @@ def test_a_coupon_restricted_to_a_product_discounts_only_that_product() -> None:
 def test_a_fixed_coupon_restricted_to_a_category_is_capped_at_that_category() -> None:
     # given
     lines = [line("shirt", 2500, 2, category_id="apparel"), line("mug", 1450, category_id="kitchen")]
-    kitchen_only = Discount(kind=FIXED, amount_minor=3000, eligible_category_ids=frozenset({"kitchen"}))
+    kitchen_only = Discount(kind=CouponType.FIXED, amount_minor=3000, eligible_category_ids=frozenset({"kitchen"}))
 
     # when
     totals = price_cart(lines, DEMO_RULES, kitchen_only)
@@ -238,8 +236,8 @@ def test_a_restricted_coupon_without_an_eligible_line_changes_nothing() -> None:
     # given
     elsewhere = frozenset({"product-elsewhere"})
     restricted_coupons = [
-        Discount(kind=PERCENTAGE, percent_basis_points=1000, eligible_product_ids=elsewhere),
-        Discount(kind=FREE_SHIPPING, eligible_product_ids=elsewhere),
+        Discount(kind=CouponType.PERCENTAGE, percent_basis_points=1000, eligible_product_ids=elsewhere),
+        Discount(kind=CouponType.FREE_SHIPPING, eligible_product_ids=elsewhere),
     ]
 
     # when
@@ -296,11 +294,11 @@ def test_a_fractional_tax_rate_in_basis_points_rounds_half_up() -> None:
         lambda: line("item", -1),
         lambda: line("item", 100, -1),
         lambda: Discount(kind="bogus"),
-        lambda: Discount(kind=PERCENTAGE),
-        lambda: Discount(kind=PERCENTAGE, percent_basis_points=-1),
-        lambda: Discount(kind=PERCENTAGE, percent_basis_points=10001),
-        lambda: Discount(kind=FIXED),
-        lambda: Discount(kind=FIXED, amount_minor=-1),
+        lambda: Discount(kind=CouponType.PERCENTAGE),
+        lambda: Discount(kind=CouponType.PERCENTAGE, percent_basis_points=-1),
+        lambda: Discount(kind=CouponType.PERCENTAGE, percent_basis_points=10001),
+        lambda: Discount(kind=CouponType.FIXED),
+        lambda: Discount(kind=CouponType.FIXED, amount_minor=-1),
         lambda: PricingRules("USD", -1, 500, None, shipping_enabled=True),
         lambda: PricingRules("USD", 1000, -1, None, shipping_enabled=True),
         lambda: PricingRules("USD", 1000, 500, -1, shipping_enabled=True),
@@ -366,21 +364,21 @@ eligible_category_ids = st.frozensets(st.sampled_from(CATEGORY_IDS))
 discounts = st.none() | st.one_of(
     st.builds(
         Discount,
-        kind=st.just(PERCENTAGE),
+        kind=st.just(CouponType.PERCENTAGE),
         percent_basis_points=st.integers(min_value=0, max_value=10000),
         eligible_product_ids=eligible_product_ids,
         eligible_category_ids=eligible_category_ids,
     ),
     st.builds(
         Discount,
-        kind=st.just(FIXED),
+        kind=st.just(CouponType.FIXED),
         amount_minor=st.integers(min_value=0, max_value=10_000_000),
         eligible_product_ids=eligible_product_ids,
         eligible_category_ids=eligible_category_ids,
     ),
     st.builds(
         Discount,
-        kind=st.just(FREE_SHIPPING),
+        kind=st.just(CouponType.FREE_SHIPPING),
         eligible_product_ids=eligible_product_ids,
         eligible_category_ids=eligible_category_ids,
     ),

@@ -11,12 +11,17 @@ from shopgraph.delivery.outbox import claim_due, record_failure, record_success
 from shopgraph.domain.events.outbox import Topic
 from shopgraph.domain.orders.reads import OrderWithItems, load_order
 from shopgraph.mail import MailDeliveryError, OrderEmail, OrderEmailLine, format_money, render, send
+from shopgraph.payments import Provider
 from shopgraph.settings import Settings
 
 log = logging.getLogger("shopgraph.mail")
 
 KINDS: dict[str, str] = {Topic.ORDER_CONFIRMATION_EMAIL: "confirmation", Topic.ORDER_SHIPPED_EMAIL: "shipped"}
-PAYMENT_NOTES = {"manual": "Pay on delivery.", "stripe": "Paid by card.", "razorpay": "Paid with Razorpay."}
+PAYMENT_NOTES: dict[str, str] = {
+    Provider.MANUAL: "Pay on delivery.",
+    Provider.STRIPE: "Paid by card.",
+    Provider.RAZORPAY: "Paid with Razorpay.",
+}
 
 
 def order_email(kind: str, store_name: str, found: OrderWithItems) -> OrderEmail:

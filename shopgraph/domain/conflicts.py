@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
+from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.errors import Conflict
 
 
@@ -15,4 +16,4 @@ def concurrent_writes_as_conflict() -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        raise Conflict("another change to the store got in the way; try again", code="CONFLICT") from exc
+        raise Conflict("another change to the store got in the way; try again", code=ErrorCode.CONFLICT) from exc

@@ -6,11 +6,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Coupon
+from shopgraph.db.models import Coupon, CouponType, ProductStatus
 from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.domain.catalog.writes import add_category, add_product
 from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.ids import new_id, now_ms
+from shopgraph.payments import Provider
 
 DEMO_SETTINGS = {
     "default_currency": "USD",
@@ -18,7 +19,7 @@ DEMO_SETTINGS = {
     "flat_shipping_rate": "5",
     "free_shipping_threshold": "100",
     "shipping_enabled": "true",
-    "payment_provider": "manual",
+    "payment_provider": Provider.MANUAL,
 }
 
 CATEGORIES: dict[str, list[str]] = {
@@ -150,7 +151,7 @@ PRODUCTS: list[dict[str, Any]] = [
         "category": "Apparel",
         "price_minor": 12000,
         "stock": 5,
-        "status": "draft",
+        "status": ProductStatus.DRAFT,
         "description": "Not yet for sale.",
         "attributes": {"material": "mesh"},
     },
@@ -185,15 +186,19 @@ async def load_demo_catalog(session: AsyncSession, project_id: str) -> None:
     session.add_all(
         [
             Coupon(
-                id=new_id("cpn"), project_id=project_id, code="SAVE10", type="percentage", percent_basis_points=1000
+                id=new_id("cpn"),
+                project_id=project_id,
+                code="SAVE10",
+                type=CouponType.PERCENTAGE,
+                percent_basis_points=1000,
             ),
-            Coupon(id=new_id("cpn"), project_id=project_id, code="FLAT5", type="fixed", amount_minor=500),
-            Coupon(id=new_id("cpn"), project_id=project_id, code="FREESHIP", type="free_shipping"),
+            Coupon(id=new_id("cpn"), project_id=project_id, code="FLAT5", type=CouponType.FIXED, amount_minor=500),
+            Coupon(id=new_id("cpn"), project_id=project_id, code="FREESHIP", type=CouponType.FREE_SHIPPING),
             Coupon(
                 id=new_id("cpn"),
                 project_id=project_id,
                 code="EXPIRED",
-                type="percentage",
+                type=CouponType.PERCENTAGE,
                 percent_basis_points=1500,
                 starts_at=yesterday - 30 * DAY_MS,
                 ends_at=yesterday,

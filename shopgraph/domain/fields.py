@@ -24,7 +24,7 @@ FieldSpecs = Mapping[str, tuple[str, Parse]]
 
 
 class FieldProblem(ValueError):
-    def __init__(self, message: str, code: str = "INVALID_INPUT") -> None:
+    def __init__(self, message: str, code: str = ErrorCode.INVALID_INPUT) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -41,12 +41,12 @@ def camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def invalid(field: str, message: str, code: str = "INVALID_INPUT") -> InvalidInput:
+def invalid(field: str, message: str, code: str = ErrorCode.INVALID_INPUT) -> InvalidInput:
     return InvalidInput(f"{field}: {message}", code=code, field=field)
 
 
 def not_found(what: str, field: str = "id") -> NotFound:
-    return NotFound(f"{field}: no such {what} in this store", code="NOT_FOUND", field=field)
+    return NotFound(f"{field}: no such {what} in this store", code=ErrorCode.NOT_FOUND, field=field)
 
 
 def read_fields(
@@ -94,15 +94,15 @@ def optional_text(limit: int) -> Parse:
 
 def amount(value: object, currency: str) -> int:
     if value is None:
-        raise FieldProblem("must not be null", "INVALID_AMOUNT")
+        raise FieldProblem("must not be null", ErrorCode.INVALID_AMOUNT)
     try:
         minor = money.parse_amount(value, currency)
     except ValueError as exc:
-        raise FieldProblem(f"{exc} (an amount in {currency})", "INVALID_AMOUNT") from exc
+        raise FieldProblem(f"{exc} (an amount in {currency})", ErrorCode.INVALID_AMOUNT) from exc
     if minor < 0:
-        raise FieldProblem("must not be negative", "INVALID_AMOUNT")
+        raise FieldProblem("must not be negative", ErrorCode.INVALID_AMOUNT)
     if minor > MAX_AMOUNT_MINOR:
-        raise FieldProblem("is too large", "INVALID_AMOUNT")
+        raise FieldProblem("is too large", ErrorCode.INVALID_AMOUNT)
     return minor
 
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shopgraph.db.models import OrderStatus, PaymentStatus
+from shopgraph.domain.carts.error_codes import CouponRefusal
+from shopgraph.domain.carts.reads import LineIssue
+from shopgraph.domain.catalog.snapshot import ProductSort
+from shopgraph.payments import Provider
+
 FAMILIES = {
     "aerostack": "/api/v1/public/projects/{projectSlug}/ecommerce",
     "aerocall": "/api/v1/ecommerce",
@@ -24,7 +30,7 @@ _PRODUCT_QUERY = [
     _query("category_id", {"type": "string"}, "a category; its descendants are included"),
     _query(
         "sort",
-        {"type": "string", "enum": ["created_at", "price_asc", "price_desc", "name_asc"]},
+        {"type": "string", "enum": list(ProductSort)},
         "created_at is newest first (the default)",
     ),
     _query("q", {"type": "string", "maxLength": 200}, "case-insensitive text in name or description"),
@@ -127,7 +133,7 @@ SCHEMAS: dict[str, Any] = {
             "flat_shipping_rate": _MONEY,
             "free_shipping_threshold": {"type": ["number", "null"]},
             "shipping_enabled": {"type": "boolean"},
-            "payment_provider": {"type": "string", "enum": ["stripe", "razorpay", "manual"]},
+            "payment_provider": {"type": "string", "enum": list(Provider)},
             "stripe_publishable_key": {"type": ["string", "null"]},
             "razorpay_key_id": {"type": ["string", "null"]},
         },
@@ -272,8 +278,7 @@ SCHEMAS.update(
                 "id": _STRING, "product_id": _STRING, "variant_id": _NULLABLE_STRING, "name": _STRING,
                 "variant_name": _NULLABLE_STRING, "sku": _NULLABLE_STRING, "slug": _STRING, "image": _NULLABLE_STRING,
                 "unit_price": _MONEY, "quantity": {"type": "integer"}, "line_total": _MONEY, "discount": _MONEY,
-                "issues": {"type": "array", "items": {"type": "string", "enum": [
-                    "UNAVAILABLE", "OUT_OF_STOCK", "INSUFFICIENT_STOCK", "PRICE_CHANGED"]}},
+                "issues": {"type": "array", "items": {"type": "string", "enum": list(LineIssue)}},
                 "available_quantity": {"type": ["integer", "null"]}, "previous_unit_price": _NULLABLE_MONEY,
             },
         },
@@ -312,9 +317,7 @@ SCHEMAS.update(
             "properties": {
                 "valid": {"type": "boolean"}, "code": _STRING, "type": _STRING, "value": {"type": "number"},
                 "discount_amount": _NULLABLE_MONEY, "message": _STRING,
-                "reason": {"type": "string", "enum": [
-                    "NOT_FOUND", "EXPIRED", "NOT_STARTED", "INACTIVE", "USAGE_LIMIT_REACHED", "ALREADY_USED",
-                    "MIN_SUBTOTAL_NOT_MET", "NOT_APPLICABLE"]},
+                "reason": {"type": "string", "enum": list(CouponRefusal)},
             },
         },
     }
@@ -335,8 +338,8 @@ _ADDRESS = {
 _ORDER_SUMMARY = {
     "id": _STRING,
     "order_number": {"type": "string", "examples": ["ORD-001"]},
-    "status": {"type": "string", "enum": ["pending", "processing", "shipped", "delivered", "cancelled", "refunded"]},
-    "payment_status": {"type": "string", "enum": ["pending", "paid", "failed", "refunded"]},
+    "status": {"type": "string", "enum": list(OrderStatus)},
+    "payment_status": {"type": "string", "enum": list(PaymentStatus)},
     "currency": _STRING,
     "grand_total": _MONEY,
     "item_count": {"type": "integer"},
@@ -392,7 +395,7 @@ SCHEMAS.update(
             "description": "stripe: id, url (Checkout Session) or client_secret (PaymentIntent); razorpay: token, "
             "providerOrderId, amount (minor units), currency; manual: instructions",
             "properties": {
-                "provider": {"type": "string", "enum": ["stripe", "razorpay", "manual"]}, "id": _STRING,
+                "provider": {"type": "string", "enum": list(Provider)}, "id": _STRING,
                 "url": _STRING, "client_secret": _STRING, "token": _STRING, "providerOrderId": _STRING,
                 "amount": {"type": "integer"}, "currency": _STRING, "instructions": _STRING,
             },

@@ -7,7 +7,7 @@ import re
 from starlette.datastructures import QueryParams
 
 from shopgraph import money
-from shopgraph.domain.catalog.queries import ProductQuery
+from shopgraph.domain.catalog.queries import DEFAULT_SORT, ProductQuery
 from shopgraph.errors import InvalidParameter
 
 _WHOLE = re.compile(r"^-?\d{1,9}$")
@@ -59,7 +59,7 @@ def product_query(params: QueryParams, currency: str) -> ProductQuery:
         page=whole_number(params, "page", 1),
         limit=whole_number(params, "limit", 20),
         category_id=text(params, "category_id"),
-        sort=text(params, "sort") or "created_at",
+        sort=text(params, "sort") or DEFAULT_SORT,
         search=text(params, "q"),
         min_price_minor=amount(params, "min_price", currency),
         max_price_minor=amount(params, "max_price", currency),

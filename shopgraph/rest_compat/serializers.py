@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from shopgraph.db.models import Order, OrderItem
+from shopgraph.db.models import CouponType, Order, OrderItem
 from shopgraph.domain.carts import coupons
 from shopgraph.domain.carts.coupon_checks import CouponCheck
 from shopgraph.domain.carts.coupons import CouponRule
@@ -94,9 +94,9 @@ def category_json(category: CategoryView) -> dict[str, Any]:
 
 
 def coupon_value(coupon: CouponRule, currency: str) -> int | float:
-    if coupon.type == "percentage":
+    if coupon.type == CouponType.PERCENTAGE:
         return number(percent_from_basis_points(coupon.percent_basis_points or 0))
-    if coupon.type == "fixed":
+    if coupon.type == CouponType.FIXED:
         return to_json_number(coupon.amount_minor or 0, currency)
     return 0
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from shopgraph.db.models import ProductStatus
 from shopgraph.domain.catalog import admin_categories, admin_products, admin_reads
 from shopgraph.schema.admin_inputs import (
     CategoryCreateInput,
     CategoryUpdateInput,
     ProductCreateInput,
-    ProductStatus,
     ProductUpdateInput,
     VariantInput,
     VariantUpdateInput,

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from shopgraph.db.models import CouponType, ProductStatus
+
 UNSET: Any = strawberry.UNSET
 
 
-@strawberry.enum
-class ProductStatus(Enum):
-    ACTIVE = "active"
-    DRAFT = "draft"
-    ARCHIVED = "archived"
-
-
-@strawberry.enum
-class CouponType(Enum):
-    PERCENTAGE = "percentage"
-    FIXED = "fixed"
-    FREE_SHIPPING = "free_shipping"
+strawberry.enum(ProductStatus)
+strawberry.enum(CouponType)
 
 
 @strawberry.input(description="a variant; its price defaults to the product's")

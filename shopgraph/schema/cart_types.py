@@ -7,6 +7,7 @@ from decimal import Decimal
 import strawberry
 
 from shopgraph import money
+from shopgraph.db.models import CouponType
 from shopgraph.domain.carts import coupons
 from shopgraph.domain.carts.coupon_checks import CouponCheck
 from shopgraph.domain.carts.coupons import CouponRule
@@ -17,9 +18,9 @@ from shopgraph.schema.types import Money
 
 
 def coupon_value(coupon: CouponRule, currency: str) -> Decimal:
-    if coupon.type == "percentage":
+    if coupon.type == CouponType.PERCENTAGE:
         return money.percent_from_basis_points(coupon.percent_basis_points or 0)
-    if coupon.type == "fixed":
+    if coupon.type == CouponType.FIXED:
         return money.to_decimal(coupon.amount_minor or 0, currency)
     return Decimal(0)
 

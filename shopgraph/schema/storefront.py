@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from shopgraph import money
 from shopgraph.domain.catalog.queries import ProductQuery, find_product, list_products
+from shopgraph.domain.catalog.snapshot import ProductSort
 from shopgraph.errors import InvalidParameter
 from shopgraph.schema.cart_mutations import CartMutation, CartQuery
 from shopgraph.schema.order_operations import OrderMutation, OrderQuery
@@ -17,7 +18,6 @@ from shopgraph.schema.types import (
     Category,
     Product,
     ProductPage,
-    ProductSort,
     StoreConfig,
     product_or_none,
 )

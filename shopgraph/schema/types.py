@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 from typing import Any, cast
 
 import strawberry
@@ -11,7 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from shopgraph import money
-from shopgraph.domain.catalog.snapshot import CategoryView, ProductView, VariantView
+from shopgraph.domain.catalog.snapshot import CategoryView, ProductSort, ProductView, VariantView
 from shopgraph.domain.stores.config import StoreConfig as StoreConfigModel
 
 
@@ -26,12 +25,7 @@ class Money:
         return cls(amount=money.to_decimal(minor, currency), amount_minor=minor, currency=currency)
 
 
-@strawberry.enum
-class ProductSort(Enum):
-    CREATED_AT = "created_at"
-    PRICE_ASC = "price_asc"
-    PRICE_DESC = "price_desc"
-    NAME_ASC = "name_asc"
+strawberry.enum(ProductSort)
 
 
 @strawberry.input

@@ -5,8 +5,9 @@ from typing import Any
 import httpx
 import pytest
 
+from shopgraph.db.models import KeyKind
 from shopgraph.domain.catalog import queries
-from shopgraph.domain.stores.keys import PUBLIC, generate_key
+from shopgraph.domain.stores.keys import generate_key
 from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.runtime import Runtime
 from shopgraph.schema import storefront
@@ -404,7 +405,7 @@ async def test_an_unknown_category_is_an_invalid_parameter(client: httpx.AsyncCl
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": f"Bearer {generate_key(PUBLIC)}"}, {"Authorization": "Bearer not-a-key"}],
+    [{}, {"Authorization": f"Bearer {generate_key(KeyKind.PUBLIC)}"}, {"Authorization": "Bearer not-a-key"}],
     ids=["missing", "unknown", "malformed"],
 )
 async def test_without_a_valid_key_graphql_is_401(

@@ -10,8 +10,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Category, Coupon, Product
-from shopgraph.domain.carts.coupons import COUPON_TYPES, normalize_code
+from shopgraph.db.models import Category, Coupon, CouponType, Product
+from shopgraph.domain.carts.coupons import normalize_code
 from shopgraph.domain.carts.error_codes import CouponErrorCode
 from shopgraph.domain.conflicts import concurrent_writes_as_conflict
 from shopgraph.domain.error_codes import ErrorCode
@@ -35,9 +35,6 @@ from shopgraph.errors import Conflict
 from shopgraph.ids import new_id, now_ms
 
 COUPON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
-PERCENTAGE = "percentage"
-FIXED = "fixed"
-FREE_SHIPPING = "free_shipping"
 
 
 def coupon_code(value: object, _currency: str) -> str:
@@ -51,7 +48,7 @@ def coupon_code(value: object, _currency: str) -> str:
 
 COUPON_FIELDS = {
     "code": ("code", coupon_code),
-    "type": ("type", choice(COUPON_TYPES)),
+    "type": ("type", choice(tuple(CouponType))),
     "value": ("value", decimal),
     "active": ("active", boolean),
     "starts_at": ("starts_at", timestamp),
@@ -72,14 +69,14 @@ class CouponRecord:
 
 def _discount(kind: str, value: Decimal | None, currency: str) -> tuple[int | None, int | None]:
     """(percent in basis points, amount in minor units) of a coupon of this kind."""
-    if kind == PERCENTAGE:
+    if kind == CouponType.PERCENTAGE:
         if value is None or not value.is_finite() or not 0 < value <= 100:
             raise invalid("value", "a percentage above 0 and at most 100", CouponErrorCode.INVALID_PERCENTAGE)
         basis_points = value * 100
         if basis_points != basis_points.to_integral_value():
             raise invalid("value", "a percentage has at most two decimal places", CouponErrorCode.INVALID_PERCENTAGE)
         return int(basis_points), None
-    if kind == FIXED:
+    if kind == CouponType.FIXED:
         try:
             minor = amount(value, currency)
         except FieldProblem as problem:
@@ -166,7 +163,7 @@ async def update_coupon(
     values = read_fields(COUPON_FIELDS, given, currency=currency)
     kind = values.get("type", coupon.type)
     if "value" in values or kind != coupon.type:
-        if "value" not in values and kind != FREE_SHIPPING:
+        if "value" not in values and kind != CouponType.FREE_SHIPPING:
             raise invalid("value", f"give the value of a {kind} coupon")
         values["percent_basis_points"], values["amount_minor"] = _discount(kind, values.pop("value", None), currency)
     _ensure_dates(values.get("starts_at", coupon.starts_at), values.get("ends_at", coupon.ends_at))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Cart, CartItem, Product, Variant
+from shopgraph.db.models import Cart, CartItem, Product, ProductStatus, Variant
 from shopgraph.db.statements import changed_rows, insert_for
 from shopgraph.domain.carts import coupons
 from shopgraph.domain.carts.error_codes import CartErrorCode, CouponRefusal
@@ -53,7 +53,7 @@ async def _purchasable_item(
         await session.execute(
             select(Product.price_minor, Product.stock, Variant.id, Variant.price_minor, Variant.stock)
             .outerjoin(Variant, Variant.product_id == Product.id)
-            .where(Product.id == product_id, Product.project_id == project_id, Product.status == "active")
+            .where(Product.id == product_id, Product.project_id == project_id, Product.status == ProductStatus.ACTIVE)
         )
     ).all()
     if not rows:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopgraph.db.models import CouponType
 from shopgraph.domain.carts import coupons
 from shopgraph.domain.carts.coupons import CouponRule
 from shopgraph.domain.carts.error_codes import CartErrorCode, CouponRefusal
@@ -58,7 +59,7 @@ async def check_coupon(
             has_eligible_line=True,
             already_used=await coupons.already_used(session, coupon, address),
         )
-        amount = coupon.amount_minor if coupon.type == "fixed" and reason is None else None
+        amount = coupon.amount_minor if coupon.type == CouponType.FIXED and reason is None else None
         return CouponCheck(coupon.code, coupon, reason, amount)
     cart = await read_cart(session, project_id, validate_cart_id(cart_id), config)
     trial = await try_coupon(session, cart, coupon, config, email=address)

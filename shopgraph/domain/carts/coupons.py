@@ -28,9 +28,6 @@ MESSAGES = {
 }
 
 
-COUPON_TYPES = ("percentage", "fixed", "free_shipping")
-
-
 def normalize_code(code: str) -> str:
     return code.strip().upper()
 

@@ -22,12 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from shopgraph.db.models import CouponType
 from shopgraph.money import percentage_of
 
-PERCENTAGE = "percentage"
-FIXED = "fixed"
-FREE_SHIPPING = "free_shipping"
-DISCOUNT_KINDS = frozenset({PERCENTAGE, FIXED, FREE_SHIPPING})
+DISCOUNT_KINDS = frozenset(kind.value for kind in CouponType)
 
 BASIS_POINTS_PER_PERCENT = 100
 WHOLE_IN_BASIS_POINTS = 100 * BASIS_POINTS_PER_PERCENT
@@ -63,13 +61,13 @@ class Discount:
     def __post_init__(self) -> None:
         if self.kind not in DISCOUNT_KINDS:
             raise ValueError(f"kind: must be one of {sorted(DISCOUNT_KINDS)}, not {self.kind!r}")
-        if self.kind == PERCENTAGE:
+        if self.kind == CouponType.PERCENTAGE:
             if self.percent_basis_points is None:
                 raise ValueError("percent_basis_points: required for a percentage discount")
             _require_not_negative("percent_basis_points", self.percent_basis_points)
             if self.percent_basis_points > WHOLE_IN_BASIS_POINTS:
                 raise ValueError(f"percent_basis_points: at most {WHOLE_IN_BASIS_POINTS} (100 %)")
-        if self.kind == FIXED:
+        if self.kind == CouponType.FIXED:
             if self.amount_minor is None:
                 raise ValueError("amount_minor: required for a fixed discount")
             _require_not_negative("amount_minor", self.amount_minor)
@@ -85,10 +83,10 @@ class Discount:
 
     def amount_off(self, eligible_subtotal_minor: int) -> int:
         # __post_init__ guarantees the kind's own field is set; `or 0` only narrows the type.
-        if self.kind == PERCENTAGE:
+        if self.kind == CouponType.PERCENTAGE:
             percent = _basis_points_as_percent(self.percent_basis_points or 0)
             wanted = percentage_of(eligible_subtotal_minor, percent)
-        elif self.kind == FIXED:
+        elif self.kind == CouponType.FIXED:
             wanted = self.amount_minor or 0
         else:
             wanted = 0
@@ -195,7 +193,9 @@ def _shipping_waived(
 ) -> bool:
     # A restricted free-shipping coupon, like any restricted coupon, needs an eligible line to take effect.
     coupon_waives = (
-        discount is not None and discount.kind == FREE_SHIPPING and any(discount.applies_to(line) for line in lines)
+        discount is not None
+        and discount.kind == CouponType.FREE_SHIPPING
+        and any(discount.applies_to(line) for line in lines)
     )
     return coupon_waives or rules.reaches_free_shipping(discounted_subtotal)
 

@@ -11,7 +11,7 @@ from typing import Any, NewType
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Cart, CartItem, Coupon, Product, Variant
+from shopgraph.db.models import Cart, CartItem, Coupon, Product, ProductStatus, Variant
 from shopgraph.domain.carts import coupons
 from shopgraph.domain.carts.coupons import CouponRule
 from shopgraph.domain.carts.error_codes import CartErrorCode, CouponRefusal
@@ -99,7 +99,7 @@ def _line_from_row(row: Any) -> CartLine:
     unit_price = row.variant_price if has_variant else row.product_price
     stock = row.variant_stock if has_variant else row.product_stock
     issues: list[LineIssue] = []
-    if row.status != "active" or (has_variant and row.variant_name is None):
+    if row.status != ProductStatus.ACTIVE or (has_variant and row.variant_name is None):
         issues.append(LineIssue.UNAVAILABLE)
     elif stock is not None and stock <= 0:
         issues.append(LineIssue.OUT_OF_STOCK)

@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph.db.models import Category, Product
 from shopgraph.domain.catalog.admin_fields import slug
 from shopgraph.domain.catalog.admin_reads import ensure_category, ensure_slug_free
+from shopgraph.domain.catalog.error_codes import CatalogErrorCode
 from shopgraph.domain.catalog.names import SLUG, slugify
 from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.domain.catalog.writes import add_category
 from shopgraph.domain.conflicts import concurrent_writes_as_conflict
+from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.domain.fields import integer, invalid, not_found, optional_id, read_fields, require, text
 
 CATEGORY_FIELDS = {
@@ -55,7 +57,11 @@ async def _ensure_not_own_ancestor(session: AsyncSession, project_id: str, categ
     seen: set[str] = set()
     while ancestor is not None and ancestor not in seen:
         if ancestor == category_id:
-            raise invalid("parentId", "a category cannot be placed under itself or its descendants", "CATEGORY_CYCLE")
+            raise invalid(
+                "parentId",
+                "a category cannot be placed under itself or its descendants",
+                CatalogErrorCode.CATEGORY_CYCLE,
+            )
         seen.add(ancestor)
         ancestor = parents.get(ancestor)
 
@@ -65,7 +71,7 @@ async def create_category(session: AsyncSession, project_id: str, given: Mapping
     require(values, ("name", "name"))
     values.setdefault("slug", slugify(values["name"]).rstrip("-"))
     if not SLUG.match(values["slug"]):
-        raise invalid("slug", "give a slug: none can be made from this name", code="INVALID_SLUG")
+        raise invalid("slug", "give a slug: none can be made from this name", code=ErrorCode.INVALID_SLUG)
     await ensure_category(session, project_id, values.get("parent_id"), "parentId")
     await ensure_slug_free(session, Category, project_id, values["slug"])
     with concurrent_writes_as_conflict():

@@ -26,6 +26,7 @@ from shopgraph.domain.catalog.names import SLUG, slugify
 from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.domain.catalog.writes import PRODUCT_STATUSES, add_product, attribute_rows
 from shopgraph.domain.conflicts import concurrent_writes_as_conflict
+from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.domain.fields import (
     amount,
     choice,
@@ -99,7 +100,7 @@ async def create_product(session: AsyncSession, project_id: str, given: Mapping[
     require(values, ("name", "name"), ("price_minor", "price"))
     values.setdefault("slug", slugify(values["name"]).rstrip("-"))
     if not SLUG.match(values["slug"]):
-        raise invalid("slug", "give a slug: none can be made from this name", code="INVALID_SLUG")
+        raise invalid("slug", "give a slug: none can be made from this name", code=ErrorCode.INVALID_SLUG)
     for variant in variants:
         variant.setdefault("price_minor", values["price_minor"])
     await ensure_category(session, project_id, values.get("category_id"), "categoryId")

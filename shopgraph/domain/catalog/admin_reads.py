@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Product, Variant
+from shopgraph.domain.catalog.error_codes import CatalogErrorCode
 from shopgraph.domain.catalog.writes import PRODUCT_STATUSES
 from shopgraph.domain.fields import not_found
 from shopgraph.domain.stores.config import store_currency
@@ -95,7 +96,9 @@ async def ensure_slug_free(
     )
     if taken is not None:
         what = "product" if model is Product else "category"
-        raise Conflict(f"slug: {value!r} is already used by another {what}", code="SLUG_TAKEN", field="slug")
+        raise Conflict(
+            f"slug: {value!r} is already used by another {what}", code=CatalogErrorCode.SLUG_TAKEN, field="slug"
+        )
 
 
 async def ensure_skus_free(
@@ -105,7 +108,7 @@ async def ensure_skus_free(
     seen: set[str] = set()
     for field, value in skus:
         if value in seen:
-            raise Conflict(f"{field}: SKU {value!r} is given twice", code="SKU_TAKEN", field=field)
+            raise Conflict(f"{field}: SKU {value!r} is given twice", code=CatalogErrorCode.SKU_TAKEN, field=field)
         seen.add(value)
     if not skus:
         return
@@ -120,7 +123,11 @@ async def ensure_skus_free(
     )
     for field, value in skus:
         if value in taken:
-            raise Conflict(f"{field}: SKU {value!r} is already used by another variant", code="SKU_TAKEN", field=field)
+            raise Conflict(
+                f"{field}: SKU {value!r} is already used by another variant",
+                code=CatalogErrorCode.SKU_TAKEN,
+                field=field,
+            )
 
 
 async def ensure_category(session: AsyncSession, project_id: str, category_id: str | None, field: str) -> None:

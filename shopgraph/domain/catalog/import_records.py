@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shopgraph import money
+from shopgraph.db.models import ProductStatus
+from shopgraph.domain.catalog.error_codes import CatalogErrorCode
 from shopgraph.domain.catalog.names import SLUG
 from shopgraph.domain.catalog.writes import PRODUCT_STATUSES
 from shopgraph.errors import InvalidInput
@@ -30,7 +32,7 @@ ImportOutcome = Literal["created", "updated", "unchanged"]
 class ImportFileError(InvalidInput):
     """The file cannot be imported at all: missing, unreadable, or not a catalog in JSON or CSV."""
 
-    code = "IMPORT_FILE_UNUSABLE"
+    code = CatalogErrorCode.IMPORT_FILE_UNUSABLE
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class ProductRecord:
     description: str = ""
     compare_at_price_minor: int | None = None
     category: tuple[str, ...] = ()
-    status: str = "active"
+    status: str = ProductStatus.ACTIVE
     stock: int | None = None
     low_stock_threshold: int | None = None
     images: tuple[str, ...] = ()
@@ -193,7 +195,7 @@ class FieldReader:
         return number
 
     def status(self, name: str, value: object) -> str:
-        status = self.text(name, value, limit=20).lower() or "active"
+        status = self.text(name, value, limit=20).lower() or ProductStatus.ACTIVE
         if status not in PRODUCT_STATUSES:
             self.reject(name, f"must be one of {', '.join(PRODUCT_STATUSES)}")
         return status

@@ -12,6 +12,8 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Product, Variant
+from shopgraph.db.statements import changed_rows
+from shopgraph.domain.catalog.error_codes import CatalogErrorCode
 from shopgraph.domain.catalog.low_stock import check_low_stock
 from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.errors import InsufficientStock, InvalidInput, NotFound
@@ -59,7 +61,7 @@ async def take_stock(session: AsyncSession, project_id: str, lines: Iterable[Sto
             .values(stock=model.stock - line.quantity)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if changed_rows(result) != 1:
             raise InsufficientStock(
                 f"not enough stock of {line.name or row_id} for {line.quantity}",
                 field="items",
@@ -96,7 +98,9 @@ async def set_stock(
         raise InvalidInput("give a productId or a variantId", field="productId")
     if variant_id is None and await _has_variants(session, project_id, str(product_id)):
         raise InvalidInput(
-            "this product keeps its stock on its variants: give a variantId", code="HAS_VARIANTS", field="variantId"
+            "this product keeps its stock on its variants: give a variantId",
+            code=CatalogErrorCode.HAS_VARIANTS,
+            field="variantId",
         )
     model: type[Product] | type[Variant] = Variant if variant_id else Product
     conditions = [model.id == (variant_id or product_id), model.project_id == project_id]
@@ -108,9 +112,14 @@ async def set_stock(
         .values(stock=stock, updated_at=now_ms())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        what = "variant" if variant_id else "product"
-        raise NotFound(f"no {what} with this id in this store", code=f"{what.upper()}_NOT_FOUND", field=f"{what}Id")
+    if changed_rows(result) != 1:
+        if variant_id:
+            raise NotFound(
+                "no variant with this id in this store", code=CatalogErrorCode.VARIANT_NOT_FOUND, field="variantId"
+            )
+        raise NotFound(
+            "no product with this id in this store", code=CatalogErrorCode.PRODUCT_NOT_FOUND, field="productId"
+        )
     await check_low_stock(
         session,
         project_id,

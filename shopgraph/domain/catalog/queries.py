@@ -6,11 +6,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shopgraph.domain.catalog.names import ATTRIBUTE_NAME, PRODUCT_SLUG
-from shopgraph.domain.catalog.snapshot import CatalogSnapshot, ProductView
+from shopgraph.domain.catalog.snapshot import CatalogSnapshot, ProductSort, ProductView
+from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.errors import InvalidInput, InvalidParameter
 
-SORTS = ("created_at", "price_asc", "price_desc", "name_asc")
-DEFAULT_SORT = "created_at"
+SORTS = tuple(ProductSort)
+DEFAULT_SORT = ProductSort.CREATED_AT
 MAX_LIMIT = 100
 
 
@@ -106,7 +107,9 @@ def _with_attribute(products: Iterable[ProductView], name: str, value: str) -> I
 def find_product(snapshot: CatalogSnapshot, *, slug: str | None = None, id: str | None = None) -> ProductView | None:
     if slug is not None:
         if not PRODUCT_SLUG.match(slug):
-            raise InvalidInput("slug: letters, digits, '-', '_' and '.' only", code="INVALID_SLUG", field="slug")
+            raise InvalidInput(
+                "slug: letters, digits, '-', '_' and '.' only", code=ErrorCode.INVALID_SLUG, field="slug"
+            )
         product = snapshot.products_by_slug.get(slug)
         if product is None or (id is not None and product.id != id):
             return None

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Category, Product, Project, StoreSettings, Variant
+from shopgraph.db.models import Category, Product, ProductStatus, Project, StoreSettings, Variant
 from shopgraph.lru import LRU
+
+
+class ProductSort(StrEnum):
+    """The orders a snapshot lists its products in; created_at is newest first."""
+
+    CREATED_AT = "created_at"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    NAME_ASC = "name_asc"
 
 
 @dataclass(frozen=True)
@@ -113,11 +123,11 @@ class CatalogSnapshot:
         cached = self._sorted.get(sort)
         if cached is not None:
             return cached
-        if sort == "price_asc":
+        if sort == ProductSort.PRICE_ASC:
             result = sorted(self._newest_first, key=lambda p: p.price_minor)
-        elif sort == "price_desc":
+        elif sort == ProductSort.PRICE_DESC:
             result = sorted(self._newest_first, key=lambda p: p.price_minor, reverse=True)
-        elif sort == "name_asc":
+        elif sort == ProductSort.NAME_ASC:
             result = sorted(self._newest_first, key=lambda p: (p.name.casefold(), p.id))
         else:
             result = self._newest_first
@@ -203,7 +213,7 @@ async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapsh
                 Product.stock,
                 Product.created_at,
                 Product.updated_at,
-            ).where(Product.project_id == project_id, Product.status == "active")
+            ).where(Product.project_id == project_id, Product.status == ProductStatus.ACTIVE)
         )
     ).all()
     variant_rows = (
@@ -218,7 +228,7 @@ async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapsh
                 Variant.options,
             )
             .join(Product, Product.id == Variant.product_id)
-            .where(Variant.project_id == project_id, Product.status == "active")
+            .where(Variant.project_id == project_id, Product.status == ProductStatus.ACTIVE)
             .order_by(Variant.position, Variant.created_at, Variant.id)
         )
     ).all()

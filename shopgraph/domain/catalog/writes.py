@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Category, Product, ProductAttribute, Variant
+from shopgraph.db.models import Category, Product, ProductAttribute, ProductStatus, Variant
 from shopgraph.domain.catalog.names import SLUG, slugify
 from shopgraph.errors import InvalidInput
 from shopgraph.ids import new_id, now_ms
 
-PRODUCT_STATUSES = ("active", "draft", "archived")
+PRODUCT_STATUSES = tuple(ProductStatus)
 
 
 def _check_slug(slug: str) -> str:
@@ -73,7 +73,7 @@ async def add_product(
     compare_at_price_minor: int | None = None,
     images: Sequence[str] = (),
     attributes: Mapping[str, Any] | None = None,
-    status: str = "active",
+    status: str = ProductStatus.ACTIVE,
     stock: int | None = None,
     low_stock_threshold: int | None = None,
     variants: Sequence[Mapping[str, Any]] = (),

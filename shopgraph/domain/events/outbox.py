@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import OutboxMessage
+from shopgraph.db.models import DeliveryStatus, OutboxMessage
 from shopgraph.db.statements import insert_for
 from shopgraph.ids import new_id, now_ms
 
@@ -32,7 +32,7 @@ async def enqueue(
         topic=topic,
         dedupe_key=dedupe_key,
         payload=payload,
-        status="pending",
+        status=DeliveryStatus.PENDING,
         attempts=0,
         next_attempt_at=now,
         created_at=now,

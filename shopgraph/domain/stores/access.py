@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 
+from shopgraph.db.models import KeyKind
 from shopgraph.db.state import BY_DOMAIN, BY_KEY, BY_SLUG, ProjectState, StateReader
-from shopgraph.domain.stores.keys import SECRET, hash_key, looks_like_key
+from shopgraph.domain.stores.error_codes import StoreErrorCode
+from shopgraph.domain.stores.keys import hash_key, looks_like_key
 from shopgraph.errors import NotFound, Unauthorized
 
 # One message for every refusal, so that a caller cannot tell an unknown project from a wrong key.
@@ -13,7 +15,7 @@ REFUSED = "a valid API key for this project is required"
 
 
 def _refuse() -> Unauthorized:
-    return Unauthorized(REFUSED, code="UNAUTHORIZED")
+    return Unauthorized(REFUSED)
 
 
 async def _by_key(reader: StateReader, key: str) -> ProjectState:
@@ -46,7 +48,7 @@ async def project_named(reader: StateReader, slug: str) -> ProjectState:
     """A project by its slug alone, as provider webhooks name it: no key, and an unknown slug is a 404."""
     state = await reader.fetch(BY_SLUG, slug)
     if state is None:
-        raise NotFound("no such project", code="PROJECT_NOT_FOUND")
+        raise NotFound("no such project", code=StoreErrorCode.PROJECT_NOT_FOUND)
     return state
 
 
@@ -97,6 +99,6 @@ async def project_from_host_or_key(
 
 
 def require_secret(state: ProjectState) -> ProjectState:
-    if state.key_kind != SECRET:
+    if state.key_kind != KeyKind.SECRET:
         raise _refuse()
     return state

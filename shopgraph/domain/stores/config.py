@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph import money
 from shopgraph.db.models import ProjectDomain, StoreSettings
+from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.errors import NotFound
 
 PAYMENT_KEYS = (
@@ -79,7 +80,7 @@ class AdminStoreConfig:
 async def read_store_config(session: AsyncSession, project_id: str) -> AdminStoreConfig:
     row = await session.get(StoreSettings, project_id)
     if row is None:
-        raise NotFound("unknown project", code="NOT_FOUND")
+        raise NotFound("unknown project", code=ErrorCode.NOT_FOUND)
     domains = await session.scalars(
         select(ProjectDomain.domain).where(ProjectDomain.project_id == project_id).order_by(ProjectDomain.domain)
     )
@@ -99,5 +100,5 @@ async def store_currency(session: AsyncSession, project_id: str) -> str:
         select(StoreSettings.default_currency).where(StoreSettings.project_id == project_id)
     )
     if currency is None:
-        raise NotFound("unknown project", code="NOT_FOUND")
+        raise NotFound("unknown project", code=ErrorCode.NOT_FOUND)
     return currency

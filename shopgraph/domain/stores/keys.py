@@ -7,15 +7,13 @@ import secrets
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import ApiKey
+from shopgraph.db.models import ApiKey, KeyKind
 from shopgraph.ids import new_id
 
-PUBLIC = "public"
-SECRET = "secret"
-_PREFIXES = {PUBLIC: "pk_", SECRET: "sk_"}
+_PREFIXES = {KeyKind.PUBLIC: "pk_", KeyKind.SECRET: "sk_"}
 
 
-def generate_key(kind: str) -> str:
+def generate_key(kind: KeyKind) -> str:
     return _PREFIXES[kind] + secrets.token_urlsafe(32)
 
 
@@ -30,10 +28,10 @@ def looks_like_key(value: str) -> bool:
 
 async def issue_keys(session: AsyncSession, project_id: str) -> tuple[str, str]:
     """A fresh public/secret key pair for a project; earlier keys stay valid."""
-    keys = {kind: generate_key(kind) for kind in (PUBLIC, SECRET)}
+    keys = {kind: generate_key(kind) for kind in KeyKind}
     session.add_all(
         ApiKey(id=new_id("key"), project_id=project_id, kind=kind, key_hash=hash_key(key), display_prefix=key[:12])
         for kind, key in keys.items()
     )
     await session.flush()
-    return keys[PUBLIC], keys[SECRET]
+    return keys[KeyKind.PUBLIC], keys[KeyKind.SECRET]

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph import money
 from shopgraph.db.models import Project, StoreSettings
+from shopgraph.domain.error_codes import ErrorCode
+from shopgraph.domain.stores.error_codes import StoreErrorCode
 from shopgraph.domain.stores.keys import issue_keys
 from shopgraph.errors import Conflict, InvalidInput, NotFound
 from shopgraph.ids import new_id
@@ -30,7 +32,7 @@ def validate_project_slug(slug: str) -> str:
     if not PROJECT_SLUG.match(slug):
         raise InvalidInput(
             "slug: use 1 to 64 lowercase letters, digits and inner hyphens, such as my-store",
-            code="INVALID_SLUG",
+            code=ErrorCode.INVALID_SLUG,
             field="slug",
         )
     return slug
@@ -44,7 +46,7 @@ async def create_project(
     if not money.is_currency_code(currency):
         raise InvalidInput("currency: must be a three-letter ISO 4217 code such as USD", field="currency")
     if await session.scalar(select(Project.id).where(Project.slug == slug)):
-        raise Conflict(f"a project with slug {slug!r} already exists", code="PROJECT_EXISTS")
+        raise Conflict(f"a project with slug {slug!r} already exists", code=StoreErrorCode.PROJECT_EXISTS)
     project = Project(id=new_id("proj"), slug=slug, name=(name or slug).strip()[:200] or slug)
     session.add(project)
     await session.flush()
@@ -56,5 +58,5 @@ async def create_project(
 async def project_by_slug(session: AsyncSession, slug: str) -> Project:
     project = await session.scalar(select(Project).where(Project.slug == slug))
     if project is None:
-        raise NotFound(f"no project with slug {slug!r}", code="PROJECT_NOT_FOUND")
+        raise NotFound(f"no project with slug {slug!r}", code=StoreErrorCode.PROJECT_NOT_FOUND)
     return project

@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph import money
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
+from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.domain.fields import camel
 from shopgraph.domain.stores.access import could_be_custom_domain
 from shopgraph.domain.stores.config import AdminStoreConfig, read_store_config
+from shopgraph.domain.stores.error_codes import StoreErrorCode
 from shopgraph.errors import Conflict, DomainError, InvalidInput
 from shopgraph.payments import PROVIDER_NAMES, STRIPE_MODES
 
@@ -163,7 +165,7 @@ async def update_store_settings(session: AsyncSession, project_id: str, changes:
     """Validates every change first, then applies them all; a bad key or value changes nothing."""
     current = await session.get(StoreSettings, project_id)
     if current is None:
-        raise InvalidInput("unknown project", code="NOT_FOUND", status=404)
+        raise InvalidInput("unknown project", code=ErrorCode.NOT_FOUND, status=404)
     # The currency is applied first so that amounts given alongside it are read in the new currency.
     ordered = sorted(changes.items(), key=lambda item: item[0] != "default_currency")
     values: dict[str, Any] = {}
@@ -173,19 +175,19 @@ async def update_store_settings(session: AsyncSession, project_id: str, changes:
             try:
                 domains = parse_domains(raw)
             except ValueError as exc:
-                raise InvalidInput(f"domains: {exc}", code="INVALID_SETTING", field=key) from exc
+                raise InvalidInput(f"domains: {exc}", code=StoreErrorCode.INVALID_SETTING, field=key) from exc
             continue
         if key not in _COLUMNS:
             raise InvalidInput(
                 f"unknown setting {key!r}; known settings: {', '.join(SETTING_KEYS)}",
-                code="UNKNOWN_SETTING",
+                code=StoreErrorCode.UNKNOWN_SETTING,
                 field=key,
             )
         column, parse = _COLUMNS[key]
         try:
             values[column] = parse(raw, current)
         except ValueError as exc:
-            raise InvalidInput(f"{key}: {exc}", code="INVALID_SETTING", field=key) from exc
+            raise InvalidInput(f"{key}: {exc}", code=StoreErrorCode.INVALID_SETTING, field=key) from exc
         if column == "default_currency":
             current.default_currency = values[column]
     if domains is not None:
@@ -208,7 +210,9 @@ async def _replace_domains(session: AsyncSession, project_id: str, domains: list
         )
     ).all()
     if taken:
-        raise Conflict(f"domains: {', '.join(taken)} already belongs to another project", code="DOMAIN_TAKEN")
+        raise Conflict(
+            f"domains: {', '.join(taken)} already belongs to another project", code=StoreErrorCode.DOMAIN_TAKEN
+        )
     await session.execute(delete(ProjectDomain).where(ProjectDomain.project_id == project_id))
     session.add_all(ProjectDomain(domain=domain, project_id=project_id) for domain in dict.fromkeys(domains))
 
@@ -228,7 +232,7 @@ def setting_text(value: object) -> str:
 
 def _named_as_given(error: DomainError) -> DomainError:
     """The settings rules name `tax_percentage`; the caller wrote `taxPercentage`."""
-    key = error.field or ("domains" if error.code == "DOMAIN_TAKEN" else None)
+    key = error.field or ("domains" if error.code == StoreErrorCode.DOMAIN_TAKEN else None)
     if key is None:
         return error
     message = camel(key) + error.message[len(key) :] if error.message.startswith(key) else error.message
