@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from shopgraph import money
 from shopgraph.domain.error_codes import ErrorCode
@@ -34,6 +35,12 @@ def validate_email(value: object, field: str = "email") -> str:
     if not isinstance(value, str) or len(value) > 320 or not EMAIL.match(value.strip()):
         raise InvalidInput(f"{field}: not an email address", code=ErrorCode.INVALID_EMAIL, field=field)
     return value.strip().lower()
+
+
+def is_http_url(value: str) -> bool:
+    """An http(s) URL with a host, of at most 2000 characters."""
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc) and len(value) <= 2000
 
 
 def camel(name: str) -> str:

@@ -44,6 +44,19 @@ def header_value(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+def webhook_secret(secret: str | None, provider: str, setting: str) -> str:
+    if not secret:
+        raise InvalidSignature(f"{provider} webhooks are not configured for this store: {setting} is missing")
+    return secret
+
+
+def signature_header(headers: Mapping[str, str], name: str) -> str:
+    signature = header_value(headers, name)
+    if not signature:
+        raise InvalidSignature(f"Missing {name} header")
+    return signature
+
+
 @dataclass(frozen=True)
 class PaymentLine:
     name: str

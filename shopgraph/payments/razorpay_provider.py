@@ -33,6 +33,8 @@ from shopgraph.payments.base import (
     ProviderCredentials,
     ProviderEvent,
     header_value,
+    signature_header,
+    webhook_secret,
 )
 
 MAX_MESSAGE_LENGTH = 300
@@ -102,14 +104,8 @@ class RazorpayProvider:
         return order
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
-        secret = self._credentials.razorpay_webhook_secret
-        if not secret:
-            raise InvalidSignature(
-                "Razorpay webhooks are not configured for this store: razorpay_webhook_secret is missing"
-            )
-        signature = header_value(headers, "X-Razorpay-Signature")
-        if not signature:
-            raise InvalidSignature("Missing X-Razorpay-Signature header")
+        secret = webhook_secret(self._credentials.razorpay_webhook_secret, "Razorpay", "razorpay_webhook_secret")
+        signature = signature_header(headers, "X-Razorpay-Signature")
         try:
             razorpay.Utility().verify_webhook_signature(body.decode("utf-8"), signature, secret)
             event = json.loads(body)

@@ -33,7 +33,8 @@ from shopgraph.payments.base import (
     Provider,
     ProviderCredentials,
     ProviderEvent,
-    header_value,
+    signature_header,
+    webhook_secret,
 )
 
 if TYPE_CHECKING:
@@ -159,14 +160,8 @@ class StripeProvider:
         )
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
-        secret = self._credentials.stripe_webhook_secret
-        if not secret:
-            raise InvalidSignature(
-                "Stripe webhooks are not configured for this store: stripe_webhook_secret is missing"
-            )
-        signature = header_value(headers, "Stripe-Signature")
-        if not signature:
-            raise InvalidSignature("Missing Stripe-Signature header")
+        secret = webhook_secret(self._credentials.stripe_webhook_secret, "Stripe", "stripe_webhook_secret")
+        signature = signature_header(headers, "Stripe-Signature")
         try:
             stripe.WebhookSignature.verify_header(body, signature, secret, tolerance=WEBHOOK_TOLERANCE_SECONDS)
             event = json.loads(body)

@@ -6,19 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Product, Variant
 from shopgraph.domain.catalog.error_codes import CatalogErrorCode
+from shopgraph.domain.catalog.snapshot import product_in_stock, product_stock
 from shopgraph.domain.catalog.writes import PRODUCT_STATUSES
 from shopgraph.domain.fields import not_found
+from shopgraph.domain.paging import check_page, fetch_page
 from shopgraph.domain.stores.config import store_currency
 from shopgraph.errors import Conflict, InvalidInput, InvalidParameter
 
-MAX_LIMIT = 100
+InStore = TypeVar("InStore", Product, Variant)
 
 
 @dataclass(frozen=True)
@@ -31,16 +33,11 @@ class ProductRecord:
 
     @property
     def stock(self) -> int | None:
-        if not self.variants:
-            return self.product.stock
-        stocks = [variant.stock for variant in self.variants]
-        return None if any(stock is None for stock in stocks) else sum(stocks)  # type: ignore[arg-type]
+        return product_stock(self.product.stock, [variant.stock for variant in self.variants])
 
     @property
     def in_stock(self) -> bool:
-        if self.variants:
-            return any(variant.stock is None or variant.stock > 0 for variant in self.variants)
-        return self.product.stock is None or self.product.stock > 0
+        return product_in_stock(self.product.stock, [variant.stock for variant in self.variants])
 
 
 @dataclass(frozen=True)
@@ -66,26 +63,26 @@ async def _variants_of(session: AsyncSession, product_ids: Sequence[str]) -> dic
     return by_product
 
 
-async def product_in_store(session: AsyncSession, project_id: str, product_id: str, field: str = "id") -> Product:
-    product = await session.scalar(
-        select(Product)
-        .where(Product.id == product_id, Product.project_id == project_id)
+async def _in_store(
+    session: AsyncSession, model: type[InStore], project_id: str, row_id: str, what: str, field: str
+) -> InStore:
+    """The row of this store, read afresh; anything else (another store's, none) is not found."""
+    row = await session.scalar(
+        select(model)
+        .where(model.id == row_id, model.project_id == project_id)
         .execution_options(populate_existing=True)
     )
-    if product is None:
-        raise not_found("product", field)
-    return product
+    if row is None:
+        raise not_found(what, field)
+    return row
+
+
+async def product_in_store(session: AsyncSession, project_id: str, product_id: str, field: str = "id") -> Product:
+    return await _in_store(session, Product, project_id, product_id, "product", field)
 
 
 async def variant_in_store(session: AsyncSession, project_id: str, variant_id: str, field: str = "id") -> Variant:
-    variant = await session.scalar(
-        select(Variant)
-        .where(Variant.id == variant_id, Variant.project_id == project_id)
-        .execution_options(populate_existing=True)
-    )
-    if variant is None:
-        raise not_found("variant", field)
-    return variant
+    return await _in_store(session, Variant, project_id, variant_id, "variant", field)
 
 
 async def ensure_slug_free(
@@ -160,18 +157,16 @@ async def find_product(
     return None if product_id is None else await load_product(session, project_id, product_id)
 
 
-def _search(query: Select[Any], project_id: str, search: str) -> Select[Any]:
+def _search(project_id: str, search: str) -> ColumnElement[bool]:
     needle = search.strip().lower()
     sku_match = select(Variant.product_id).where(
         Variant.project_id == project_id, func.lower(Variant.sku).contains(needle, autoescape=True)
     )
-    return query.where(
-        or_(
-            func.lower(Product.name).contains(needle, autoescape=True),
-            func.lower(Product.description).contains(needle, autoescape=True),
-            func.lower(Product.slug).contains(needle, autoescape=True),
-            Product.id.in_(sku_match),
-        )
+    return or_(
+        func.lower(Product.name).contains(needle, autoescape=True),
+        func.lower(Product.description).contains(needle, autoescape=True),
+        func.lower(Product.slug).contains(needle, autoescape=True),
+        Product.id.in_(sku_match),
     )
 
 
@@ -200,25 +195,18 @@ async def list_products(
     limit: int = 20,
 ) -> ProductRecordPage:
     """Products of every status, newest first; `search` matches name, description, slug or a variant's SKU."""
-    if page < 1:
-        raise InvalidParameter("page", "must be a whole number of at least 1")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidParameter("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    check_page(page, limit)
     if status is not None and status not in PRODUCT_STATUSES:
         raise InvalidParameter("status", f"must be one of {', '.join(PRODUCT_STATUSES)}")
-    query = select(Product).where(Product.project_id == project_id)
+    conditions: list[ColumnElement[bool]] = [Product.project_id == project_id]
     if status is not None:
-        query = query.where(Product.status == status)
+        conditions.append(Product.status == status)
     if category_id is not None:
-        query = query.where(Product.category_id.in_(await _with_descendants(session, project_id, category_id)))
+        conditions.append(Product.category_id.in_(await _with_descendants(session, project_id, category_id)))
     if search and search.strip():
-        query = _search(query, project_id, search)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    products = (
-        await session.scalars(
-            query.order_by(Product.created_at.desc(), Product.id.desc()).offset((page - 1) * limit).limit(limit)
-        )
-    ).all()
+        conditions.append(_search(project_id, search))
+    newest_first = (Product.created_at.desc(), Product.id.desc())
+    total, products = await fetch_page(session, Product, conditions, newest_first, page=page, limit=limit)
     variants = await _variants_of(session, [product.id for product in products]) if products else {}
     currency = await store_currency(session, project_id)
     items = tuple(ProductRecord(product, tuple(variants.get(product.id, ())), currency) for product in products)

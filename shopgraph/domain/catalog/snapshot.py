@@ -6,7 +6,7 @@ next request on any process sees a new version and builds a new snapshot.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -25,6 +25,20 @@ class ProductSort(StrEnum):
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
     NAME_ASC = "name_asc"
+
+
+def product_stock(own_stock: int | None, variant_stocks: Sequence[int | None]) -> int | None:
+    """Units available; None when not tracked. A product with variants has their sum, if all of them are tracked."""
+    if not variant_stocks:
+        return own_stock
+    tracked = [stock for stock in variant_stocks if stock is not None]
+    return sum(tracked) if len(tracked) == len(variant_stocks) else None
+
+
+def product_in_stock(own_stock: int | None, variant_stocks: Sequence[int | None]) -> bool:
+    """Whether it can be bought now: untracked stock never runs out; a product with variants, when any of them can."""
+    stocks = variant_stocks or [own_stock]
+    return any(stock is None or stock > 0 for stock in stocks)
 
 
 @dataclass(frozen=True)
@@ -62,17 +76,11 @@ class ProductView:
 
     @property
     def stock(self) -> int | None:
-        """Units available; None when not tracked (for a product with variants: their sum, if all tracked)."""
-        if not self.variants:
-            return self.own_stock
-        stocks = [variant.stock for variant in self.variants]
-        return None if any(stock is None for stock in stocks) else sum(stocks)  # type: ignore[arg-type]
+        return product_stock(self.own_stock, [variant.stock for variant in self.variants])
 
     @property
     def in_stock(self) -> bool:
-        if self.variants:
-            return any(variant.in_stock for variant in self.variants)
-        return self.own_stock is None or self.own_stock > 0
+        return product_in_stock(self.own_stock, [variant.stock for variant in self.variants])
 
     def attribute_matches(self, name: str, wanted: str) -> bool:
         value = self.attributes.get(name)

@@ -6,13 +6,12 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit
 
 from shopgraph.countries import is_country_code
 from shopgraph.domain.carts.coupons import normalize_code
 from shopgraph.domain.checkout.error_codes import CheckoutErrorCode
 from shopgraph.domain.error_codes import ErrorCode
-from shopgraph.domain.fields import validate_email
+from shopgraph.domain.fields import is_http_url, validate_email
 from shopgraph.errors import InvalidInput
 
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
@@ -91,14 +90,7 @@ def validate_address(value: object, field: str) -> dict[str, str] | None:
 def _url(value: object, field: str) -> str | None:
     if value is None or value == "":
         return None
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if (
-        not isinstance(value, str)
-        or parts is None
-        or parts.scheme not in {"http", "https"}
-        or not parts.netloc
-        or len(value) > 2000
-    ):
+    if not isinstance(value, str) or not is_http_url(value):
         raise InvalidInput(f"{field}: must be an http(s) URL", code=ErrorCode.INVALID_URL, field=field)
     return value
 

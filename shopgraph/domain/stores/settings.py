@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph import money
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
 from shopgraph.domain.error_codes import ErrorCode
-from shopgraph.domain.fields import camel
+from shopgraph.domain.fields import camel, is_http_url
 from shopgraph.domain.stores.access import could_be_custom_domain
 from shopgraph.domain.stores.config import AdminStoreConfig, read_store_config
 from shopgraph.domain.stores.error_codes import StoreErrorCode
@@ -92,8 +92,7 @@ def _url(raw: str, _current: StoreSettings) -> str | None:
     value = raw.strip()
     if not value:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or len(value) > 2000:
+    if not is_http_url(value):
         raise ValueError("must be an http(s) URL")
     return value
 
