@@ -10,13 +10,13 @@ from shopgraph.db.models import OutboxMessage, Project
 from shopgraph.delivery.outbox import claim_due, record_failure, record_success
 from shopgraph.domain.events.outbox import Topic
 from shopgraph.domain.orders.reads import OrderWithItems, load_order
-from shopgraph.mail import MailDeliveryError, OrderEmail, OrderEmailLine, format_money, render, send
+from shopgraph.mail import EmailKind, MailDeliveryError, OrderEmail, OrderEmailLine, format_money, render, send
 from shopgraph.payments import Provider
 from shopgraph.settings import Settings
 
 log = logging.getLogger("shopgraph.mail")
 
-KINDS: dict[str, str] = {Topic.ORDER_CONFIRMATION_EMAIL: "confirmation", Topic.ORDER_SHIPPED_EMAIL: "shipped"}
+KINDS: dict[str, EmailKind] = {Topic.ORDER_CONFIRMATION_EMAIL: "confirmation", Topic.ORDER_SHIPPED_EMAIL: "shipped"}
 PAYMENT_NOTES: dict[str, str] = {
     Provider.MANUAL: "Pay on delivery.",
     Provider.STRIPE: "Paid by card.",
@@ -24,7 +24,7 @@ PAYMENT_NOTES: dict[str, str] = {
 }
 
 
-def order_email(kind: str, store_name: str, found: OrderWithItems) -> OrderEmail:
+def order_email(kind: EmailKind, store_name: str, found: OrderWithItems) -> OrderEmail:
     order = found.order
     symbol = money.symbol(order.currency)
 
@@ -32,7 +32,7 @@ def order_email(kind: str, store_name: str, found: OrderWithItems) -> OrderEmail
         return format_money(minor, order.currency, symbol)
 
     return OrderEmail(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         store_name=store_name,
         order_number=order.order_number,
         email=order.email,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import stripe
@@ -103,7 +103,7 @@ class StripeProvider:
             raise PaymentProviderError(describe_stripe_error(exc)) from exc
         finally:
             if self._http_client is None:
-                await http_client.close_async()
+                await _close(http_client)
 
     async def _create_checkout_session(self, client: stripe.StripeClient, request: PaymentRequest) -> PaymentSession:
         metadata = order_metadata(request)
@@ -295,3 +295,9 @@ def _amount(obj: Mapping[str, Any], event_type: str) -> int | None:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
     return None
+
+
+async def _close(http_client: stripe.HTTPClient) -> None:
+    # stripe's HTTP clients leave close_async without annotations.
+    close: Callable[[], Awaitable[None]] = http_client.close_async
+    await close()

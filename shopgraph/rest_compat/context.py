@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from starlette.requests import Request
 
@@ -16,7 +17,7 @@ from shopgraph.runtime import Runtime
 
 
 def runtime_of(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return cast(Runtime, request.app.state.runtime)
 
 
 def presented_key(request: Request) -> str | None:

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from shopgraph.db.models import ProductStatus
 from shopgraph.domain.catalog import admin_categories, admin_products, admin_reads
+from shopgraph.schema import described
 from shopgraph.schema.admin_inputs import (
     CategoryCreateInput,
     CategoryUpdateInput,
@@ -32,7 +33,7 @@ def _id(value: strawberry.ID | None) -> str | None:
 
 @strawberry.type
 class CatalogAdminQuery:
-    @strawberry.field(description="products of every status, newest first; search: name, description, slug or SKU")
+    @described.field(description="products of every status, newest first; search: name, description, slug or SKU")
     async def products(
         self,
         info: Info,
@@ -66,7 +67,7 @@ class CatalogAdminQuery:
         )
         return None if found is None else AdminProduct(record=found)
 
-    @strawberry.field(description="every category, flat; parentId gives the tree")
+    @described.field(description="every category, flat; parentId gives the tree")
     async def categories(self, info: Info) -> list[AdminCategory]:
         rows = await read(info, admin_categories.list_categories)
         return [AdminCategory(row=row) for row in rows]
@@ -88,7 +89,7 @@ class CatalogAdminMutation:
         )
         return ProductPayload.of(result)
 
-    @strawberry.mutation(description="removes the product, its variants and the cart lines holding it")
+    @described.mutation(description="removes the product, its variants and the cart lines holding it")
     async def product_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         result = await write(
             info, lambda session, project_id: admin_products.delete_product(session, project_id, str(id))
@@ -119,7 +120,7 @@ class CatalogAdminMutation:
         )
         return VariantPayload.of(result)
 
-    @strawberry.mutation(description="stock of a variant, or of a product without variants; null: not tracked")
+    @described.mutation(description="stock of a variant, or of a product without variants; null: not tracked")
     async def inventory_set(
         self,
         info: Info,
@@ -150,7 +151,7 @@ class CatalogAdminMutation:
         )
         return CategoryPayload.of(result)
 
-    @strawberry.mutation(description="its children move up to its parent; its products are left without a category")
+    @described.mutation(description="its children move up to its parent; its products are left without a category")
     async def category_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         result = await write(
             info, lambda session, project_id: admin_categories.delete_category(session, project_id, str(id))

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from shopgraph.domain.orders import admin_actions, reads
+from shopgraph.schema import described
 from shopgraph.schema.admin_payloads import OrderPayload
 from shopgraph.schema.admin_types import AdminOrder, AdminOrderPage
 from shopgraph.schema.payloads import read, write
@@ -13,7 +14,7 @@ from shopgraph.schema.payloads import read, write
 
 @strawberry.type
 class OrderAdminQuery:
-    @strawberry.field(description="newest first; status such as processing; email: the customer's, exactly")
+    @described.field(description="newest first; status such as processing; email: the customer's, exactly")
     async def orders(
         self, info: Info, status: str | None = None, email: str | None = None, page: int = 1, limit: int = 20
     ) -> AdminOrderPage:
@@ -33,7 +34,7 @@ class OrderAdminQuery:
 
 @strawberry.type
 class OrderAdminMutation:
-    @strawberry.mutation(description="ships a processing order: status shipped, order.shipped, the shipping email")
+    @described.mutation(description="ships a processing order: status shipped, order.shipped, the shipping email")
     async def order_fulfill(
         self, info: Info, id: strawberry.ID, tracking_number: str | None = None, carrier: str | None = None
     ) -> OrderPayload:
@@ -45,19 +46,19 @@ class OrderAdminMutation:
         )
         return OrderPayload.of(result)
 
-    @strawberry.mutation(description="an unpaid order not yet shipped; stock and coupon use are given back")
+    @described.mutation(description="an unpaid order not yet shipped; stock and coupon use are given back")
     async def order_cancel(self, info: Info, id: strawberry.ID) -> OrderPayload:
         result = await write(info, lambda session, project_id: admin_actions.cancel_order(session, project_id, str(id)))
         return OrderPayload.of(result)
 
-    @strawberry.mutation(description="cash on delivery received, or a bank transfer: payment status paid")
+    @described.mutation(description="cash on delivery received, or a bank transfer: payment status paid")
     async def order_mark_paid(self, info: Info, id: strawberry.ID) -> OrderPayload:
         result = await write(
             info, lambda session, project_id: admin_actions.mark_order_paid(session, project_id, str(id))
         )
         return OrderPayload.of(result)
 
-    @strawberry.mutation(description="records a refund made elsewhere; no payment provider is called")
+    @described.mutation(description="records a refund made elsewhere; no payment provider is called")
     async def order_refund(self, info: Info, id: strawberry.ID) -> OrderPayload:
         result = await write(info, lambda session, project_id: admin_actions.refund_order(session, project_id, str(id)))
         return OrderPayload.of(result)

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from shopgraph.domain.carts import admin_coupons
 from shopgraph.domain.stores import config, settings
+from shopgraph.schema import described
 from shopgraph.schema.admin_inputs import CouponCreateInput, CouponUpdateInput, StoreConfigInput
 from shopgraph.schema.admin_payloads import CouponPayload, DeletePayload, StoreConfigPayload
 from shopgraph.schema.admin_types import AdminCoupon, AdminStoreConfig
@@ -16,21 +17,19 @@ from shopgraph.schema.payloads import read, write
 
 @strawberry.type
 class StoreAdminQuery:
-    @strawberry.field(description="every coupon, by code")
+    @described.field(description="every coupon, by code")
     async def coupons(self, info: Info) -> list[AdminCoupon]:
         records = await read(info, admin_coupons.list_coupons)
         return [AdminCoupon(record=record) for record in records]
 
-    @strawberry.field(
-        description="the /config fields and every other setting; of the payment secrets, only whether set"
-    )
+    @described.field(description="the /config fields and every other setting; of the payment secrets, only whether set")
     async def store_config(self, info: Info) -> AdminStoreConfig:
         return AdminStoreConfig.of(await read(info, config.read_store_config))
 
 
 @strawberry.type
 class StoreAdminMutation:
-    @strawberry.mutation(description="the code is stored upper-case and must be unique")
+    @described.mutation(description="the code is stored upper-case and must be unique")
     async def coupon_create(self, info: Info, input: CouponCreateInput) -> CouponPayload:
         result = await write(
             info, lambda session, project_id: admin_coupons.create_coupon(session, project_id, given(input))
@@ -44,14 +43,14 @@ class StoreAdminMutation:
         )
         return CouponPayload.of(result)
 
-    @strawberry.mutation(description="carts holding it lose it; to keep its history, set active: false instead")
+    @described.mutation(description="carts holding it lose it; to keep its history, set active: false instead")
     async def coupon_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         result = await write(
             info, lambda session, project_id: admin_coupons.delete_coupon(session, project_id, str(id))
         )
         return DeletePayload.of(result)
 
-    @strawberry.mutation(
+    @described.mutation(
         description="checks every change before applying any; storefronts see them on their next request"
     )
     async def store_config_update(self, info: Info, input: StoreConfigInput) -> StoreConfigPayload:

@@ -15,6 +15,7 @@ from shopgraph.domain.carts.coupons import CouponRule
 from shopgraph.domain.catalog.admin_reads import ProductRecord, ProductRecordPage
 from shopgraph.domain.orders.admin_actions import AdminOrderPage as AdminOrderPageModel
 from shopgraph.domain.stores.config import AdminStoreConfig as AdminStoreConfigModel
+from shopgraph.schema import described
 from shopgraph.schema.cart_types import coupon_value
 from shopgraph.schema.order_types import Order
 from shopgraph.schema.types import Money, ProductAttribute, StoreConfig
@@ -45,7 +46,7 @@ class AdminVariant:
     def price(self) -> Money:
         return Money.of(self.row.price_minor, self.currency)
 
-    @strawberry.field(description="null: not tracked")
+    @described.field(description="null: not tracked")
     def stock(self) -> int | None:
         return self.row.stock
 
@@ -90,7 +91,7 @@ class AdminProduct:
     def description(self) -> str:
         return self.record.product.description
 
-    @strawberry.field(description="active (on the storefront), draft or archived")
+    @described.field(description="active (on the storefront), draft or archived")
     def status(self) -> str:
         return self.record.product.status
 
@@ -116,7 +117,7 @@ class AdminProduct:
     def attributes(self) -> list[ProductAttribute]:
         return [ProductAttribute(name=name, value=value) for name, value in self.record.product.attributes.items()]
 
-    @strawberry.field(description="units available: the product's own, or the sum of its variants'; null: not tracked")
+    @described.field(description="units available: the product's own, or the sum of its variants'; null: not tracked")
     def stock(self) -> int | None:
         return self.record.stock
 
@@ -199,11 +200,11 @@ class AdminCoupon:
     def code(self) -> str:
         return self.record.coupon.code
 
-    @strawberry.field(description="percentage, fixed or free_shipping")
+    @described.field(description="percentage, fixed or free_shipping")
     def type(self) -> str:
         return self.record.coupon.type
 
-    @strawberry.field(description="the percentage, or the amount off in main units; 0 for free_shipping")
+    @described.field(description="the percentage, or the amount off in main units; 0 for free_shipping")
     def value(self) -> Decimal:
         return coupon_value(self._rule, self.record.currency)
 
@@ -236,7 +237,7 @@ class AdminCoupon:
     def once_per_customer(self) -> bool:
         return self.record.coupon.once_per_customer
 
-    @strawberry.field(description="empty, with categoryIds empty too: every product")
+    @described.field(description="empty, with categoryIds empty too: every product")
     def product_ids(self) -> list[strawberry.ID]:
         return [strawberry.ID(item) for item in self.record.coupon.product_ids]
 
@@ -298,7 +299,7 @@ class AdminOrder(Order):
     def customer_phone(self) -> str | None:
         return self.found.order.customer_phone
 
-    @strawberry.field(description="the payment provider's id of this payment (cs_..., pi_..., order_...)")
+    @described.field(description="the payment provider's id of this payment (cs_..., pi_..., order_...)")
     def payment_reference(self) -> str | None:
         return self.found.order.provider_reference
 

@@ -16,6 +16,7 @@ from shopgraph.domain.events import webhook_deliveries, webhook_endpoints
 from shopgraph.domain.events.webhook_deliveries import DeliveryPage, DeliveryRecord
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.ids import now_ms
+from shopgraph.schema import described
 from shopgraph.schema.context import GraphQLContext
 from shopgraph.schema.payloads import UserError, errors_of, read, write
 
@@ -38,7 +39,7 @@ class WebhookEndpoint:
     def description(self) -> str:
         return self.row.description
 
-    @strawberry.field(description="event types it receives; empty: every event")
+    @described.field(description="event types it receives; empty: every event")
     def events(self) -> list[str]:
         return list(self.row.events)
 
@@ -46,7 +47,7 @@ class WebhookEndpoint:
     def enabled(self) -> bool:
         return self.row.enabled
 
-    @strawberry.field(description="until when the secret replaced by the last rotation still signs deliveries")
+    @described.field(description="until when the secret replaced by the last rotation still signs deliveries")
     def previous_secret_expires_at(self) -> float | None:
         expires = self.row.previous_secret_expires_at
         return expires if expires is not None and expires > now_ms() else None
@@ -80,7 +81,7 @@ class WebhookAttempt:
     def status_code(self) -> int | None:
         return self.row.status_code
 
-    @strawberry.field(description="the first kilobyte of the answer")
+    @described.field(description="the first kilobyte of the answer")
     def response_excerpt(self) -> str | None:
         return self.row.response_excerpt
 
@@ -113,7 +114,7 @@ class WebhookDelivery:
     def status(self) -> DeliveryStatus:
         return DeliveryStatus(self.record.delivery.status)
 
-    @strawberry.field(description="the exact JSON body every attempt sends")
+    @described.field(description="the exact JSON body every attempt sends")
     def payload(self) -> str:
         return self.record.delivery.body
 
@@ -125,7 +126,7 @@ class WebhookDelivery:
     def attempts(self) -> list[WebhookAttempt]:
         return [WebhookAttempt(row=attempt) for attempt in self.record.attempts]
 
-    @strawberry.field(description="when the next attempt is due, while pending")
+    @described.field(description="when the next attempt is due, while pending")
     def next_attempt_at(self) -> float | None:
         delivery = self.record.delivery
         return delivery.next_attempt_at if delivery.status == DeliveryStatus.PENDING else None
@@ -209,7 +210,7 @@ class WebhookAdminQuery:
         endpoints = await read(info, webhook_endpoints.list_endpoints)
         return [WebhookEndpoint(row=endpoint) for endpoint in endpoints]
 
-    @strawberry.field(description="newest first; null when endpointId names no endpoint of this store")
+    @described.field(description="newest first; null when endpointId names no endpoint of this store")
     async def webhook_deliveries(
         self,
         info: Info,
@@ -237,7 +238,7 @@ class WebhookAdminQuery:
 
 @strawberry.type
 class WebhookAdminMutation:
-    @strawberry.mutation(description="returns the endpoint's signing secret, this once")
+    @described.mutation(description="returns the endpoint's signing secret, this once")
     async def webhook_endpoint_create(
         self, info: Info, url: str, events: list[str] | None = None, description: str | None = None
     ) -> WebhookEndpointPayload:
@@ -255,7 +256,7 @@ class WebhookAdminMutation:
         )
         return WebhookEndpointPayload.of(result)
 
-    @strawberry.mutation(description="`rotateSecret` returns a new secret; the old one keeps signing for 24 hours")
+    @described.mutation(description="`rotateSecret` returns a new secret; the old one keeps signing for 24 hours")
     async def webhook_endpoint_update(
         self,
         info: Info,
@@ -290,7 +291,7 @@ class WebhookAdminMutation:
         )
         return WebhookEndpointDeletePayload.of(result)
 
-    @strawberry.mutation(description="sends the delivery again now, with the same body (a delivered one too)")
+    @described.mutation(description="sends the delivery again now, with the same body (a delivered one too)")
     async def webhook_delivery_retry(self, info: Info, id: strawberry.ID) -> WebhookDeliveryRetryPayload:
         result = await write(
             info, lambda session, project_id: webhook_deliveries.retry_delivery(session, project_id, str(id))

@@ -13,6 +13,7 @@ from shopgraph.domain.carts.coupon_checks import CouponCheck
 from shopgraph.domain.carts.coupons import CouponRule
 from shopgraph.domain.carts.reads import CartLine, CartView
 from shopgraph.errors import DomainError
+from shopgraph.schema import described
 from shopgraph.schema.payloads import UserError, errors_of
 from shopgraph.schema.types import Money
 
@@ -92,7 +93,7 @@ class CartItem:
     def discount(self) -> Money:
         return Money.of(self.line.discount_minor, self.currency)
 
-    @strawberry.field(description="UNAVAILABLE, OUT_OF_STOCK, INSUFFICIENT_STOCK or PRICE_CHANGED")
+    @described.field(description="UNAVAILABLE, OUT_OF_STOCK, INSUFFICIENT_STOCK or PRICE_CHANGED")
     def issues(self) -> list[str]:
         return list(self.line.issues)
 

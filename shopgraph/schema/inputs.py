@@ -21,8 +21,10 @@ def _plain(value: Any) -> Any:
 
 def given(input: object) -> dict[str, Any]:
     """The fields the caller wrote (null included), by their Python names; enums as their values."""
+    if not dataclasses.is_dataclass(input) or isinstance(input, type):
+        raise TypeError(f"not a GraphQL input: {input!r}")
     return {
         field.name: _plain(getattr(input, field.name))
-        for field in dataclasses.fields(input)  # type: ignore[arg-type]
+        for field in dataclasses.fields(input)
         if not isinstance(getattr(input, field.name), UnsetType)
     }
