@@ -10,12 +10,15 @@ from starlette.applications import Starlette
 from shopgraph.app import create_app
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
-from tests.databases import PostgresDatabase, SqliteTemplate, selected_backends
-from tests.factories import Store, make_store
+from tests.support.databases import PostgresDatabase, SqliteTemplate, selected_backends
+from tests.support.factories import Store, make_store
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
 BACKENDS = selected_backends()
+# Tests marked so post their webhooks to the real HTTP receiver on loopback (`receiver`).
+WEBHOOK_RECEIVER = "webhook_receiver"
+FAST_RETRIES = (0, 0, 0, 0)
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +51,17 @@ async def database_url(database_template: SqliteTemplate | PostgresDatabase, tmp
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+def settings(request: pytest.FixtureRequest, database_url: str) -> Settings:
+    if request.node.get_closest_marker(WEBHOOK_RECEIVER) is None:
+        return Settings(database_url=database_url)
+    # Webhooks go to the loopback receiver, which has a private address; retries are immediate.
+    return Settings(
+        database_url=database_url,
+        stripe_api_base=request.getfixturevalue("stripe_fake").url,
+        allow_private_webhook_targets=True,
+        retry_schedule_seconds=FAST_RETRIES,
+        webhook_timeout_seconds=2.0,
+    )
 
 
 @pytest.fixture

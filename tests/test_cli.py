@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -21,61 +19,15 @@ from shopgraph.app import create_app
 from shopgraph.db.engine import Database
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
 from shopgraph.settings import Settings
+from tests.fakes.server import free_port
+from tests.support.cli import COMMAND_TIMEOUT_SECONDS, SHOPGRAPH, Cli, cli_in, shopgraph_environment, succeeded
 
-SHOPGRAPH = Path(sys.executable).parent / "shopgraph"
-COMMAND_TIMEOUT_SECONDS = 60
 SERVER_START_TIMEOUT_SECONDS = 60
 SERVER_STOP_TIMEOUT_SECONDS = 15
 AEROSTACK_PRODUCTS = "/api/v1/public/projects/demo/ecommerce/products"
 AEROCALL_PRODUCTS = "/api/v1/ecommerce/products"
 DEMO_CONFIG = "/api/v1/public/projects/demo/ecommerce/config"
 ACTIVE_DEMO_PRODUCTS = 13
-
-
-def shopgraph_environment(database_url: str | None) -> dict[str, str]:
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("SHOPGRAPH_")}
-    if database_url is not None:
-        environment["SHOPGRAPH_DATABASE_URL"] = database_url
-    return environment
-
-
-@dataclass(frozen=True)
-class Cli:
-    database_url: str
-    working_directory: Path
-
-    def run(self, *arguments: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(SHOPGRAPH), *arguments],
-            cwd=self.working_directory,
-            env=shopgraph_environment(self.database_url),
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT_SECONDS,
-            check=False,
-        )
-
-    async def run_async(self, *arguments: str) -> tuple[int, str]:
-        process = await asyncio.create_subprocess_exec(
-            str(SHOPGRAPH),
-            *arguments,
-            cwd=self.working_directory,
-            env=shopgraph_environment(self.database_url),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _stdout, stderr = await asyncio.wait_for(process.communicate(), COMMAND_TIMEOUT_SECONDS)
-        assert process.returncode is not None
-        return process.returncode, stderr.decode()
-
-
-def cli_in(directory: Path) -> Cli:
-    return Cli(f"sqlite+aiosqlite:///{directory / 'shopgraph.db'}", directory)
-
-
-def succeeded(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert result.returncode == 0, result.stderr
-    return result
 
 
 async def _read_settings(database_url: str, slug: str) -> dict[str, Any]:
@@ -253,12 +205,6 @@ def test_python_dash_m_runs_the_command() -> None:
     # then
     assert result.returncode == 0
     assert "serve" in result.stdout
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from tests.factories import Store
+from tests.support.factories import Store
 
 GRAPHQL_PATHS = ["/graphql", "/admin/graphql"]
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*"}

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from shopgraph.app import create_app
 from shopgraph.settings import Settings
-from tests.factories import Store, make_store
+from tests.support.factories import Store, make_store
 
 REDIS_URL = "redis://127.0.0.1:6379"
 

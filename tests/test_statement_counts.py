@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from shopgraph.runtime import Runtime
-from tests.factories import Store, make_product, make_products, make_store
+from tests.support.factories import Store, make_product, make_products, make_store
 
 PAGE_QUERY = """
 query Page($limit: Int!) {

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import PageWatch
-from tests.factories import Store
+from tests.support.factories import Store
 
 STORE_CONFIG = "{ storeConfig { defaultCurrency } }"
 ADMIN_COUPONS = "{ coupons { code } }"

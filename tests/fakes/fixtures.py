@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from tests.fakes.razorpay_fake import RazorpayFake
+from tests.fakes.receiver import Receiver
 from tests.fakes.server import LoopbackServer
+from tests.fakes.smtp_server import SmtpServer
 from tests.fakes.stripe_fake import StripeFake
-from tests.mail.smtp_server import SmtpServer
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +50,18 @@ def smtp_server() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def receiver_server() -> Iterator[Receiver]:
+    receiver = Receiver()
+    with LoopbackServer(receiver.app) as server:
+        receiver.url = f"{server.url}/hooks"
+        yield receiver
+
+
+@pytest.fixture
+def receiver(receiver_server: Receiver) -> Receiver:
+    """A merchant's webhook receiver that answers 200 to everything, with no requests recorded yet."""
+    receiver_server.reset()
+    return receiver_server

@@ -14,6 +14,13 @@ from starlette.types import ASGIApp
 STARTUP_TIMEOUT_SECONDS = 10.0
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class LoopbackServer:
     """`lifespan="on"` runs the app's startup and shutdown too, as `shopgraph serve` does."""
 

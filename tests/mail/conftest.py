@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.mail.smtp_server import SMTP_LOGIN, SMTP_PASSWORD, SmtpServer
+from tests.fakes.smtp_server import SMTP_LOGIN, SMTP_PASSWORD, SmtpServer
 
 
 @pytest.fixture

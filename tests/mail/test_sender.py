@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 
 from shopgraph.mail import MailDeliveryError, parse_smtp_url, render, send
+from tests.fakes.smtp_server import REJECTED_DOMAIN, SMTP_LOGIN, SMTP_PASSWORD, SmtpServer, free_port
 from tests.mail.factories import make_order_email, make_shipped_email
-from tests.mail.smtp_server import REJECTED_DOMAIN, SMTP_LOGIN, SMTP_PASSWORD, SmtpServer, free_port
 
 SENDER = "shop@demo.test"
 

@@ -1,0 +1,102 @@
+"""Leases and several workers: a worker that dies after its claim loses nothing, and no attempt is sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from shopgraph.db.engine import Database
+from shopgraph.db.models import WebhookAttempt, WebhookDelivery
+from shopgraph.delivery.fanout import fan_out_events
+from shopgraph.delivery.webhooks import claim_due_deliveries
+from shopgraph.delivery.worker import Worker
+from shopgraph.runtime import Runtime
+from shopgraph.settings import Settings
+from tests.fakes.receiver import Receiver
+from tests.support.factories import Store, make_store
+from tests.support.outbox import run_worker
+from tests.support.webhooks import deliveries, emit_events, register
+
+pytestmark = pytest.mark.webhook_receiver
+
+
+@pytest.fixture
+async def store(runtime: Runtime) -> Store:
+    return await make_store(runtime, "shop")
+
+
+async def test_a_delivery_claimed_by_a_worker_that_died_goes_out_once_its_lease_runs_out(
+    runtime: Runtime, settings: Settings, store: Store, receiver: Receiver
+) -> None:
+    # given: a worker claims the delivery and dies before sending it
+    await register(runtime, store, receiver.url)
+    [event_id] = await emit_events(runtime, store, 1)
+    await fan_out_events(runtime.database)
+    assert len(await claim_due_deliveries(runtime.database, lease_ms=500)) == 1
+
+    # when: another worker runs while the lease holds, and again after it ran out
+    await run_worker(settings, runtime)
+    sent_during_lease = list(receiver.requests)
+    await asyncio.sleep(0.6)
+    await run_worker(settings, runtime, rounds=2)
+
+    # then
+    assert sent_during_lease == []
+    assert receiver.event_ids == [event_id]
+    [record] = await deliveries(runtime, store)
+    assert record.delivery.status == "delivered"
+    assert record.delivery.attempts == len(record.attempts) == 1
+
+
+async def test_a_claimed_delivery_is_not_claimed_again_while_its_lease_holds(runtime: Runtime, store: Store) -> None:
+    # given
+    await register(runtime, store, "https://hooks.example.com/shop")
+    await emit_events(runtime, store, 3)
+    await fan_out_events(runtime.database)
+
+    # when
+    first = await claim_due_deliveries(runtime.database, lease_ms=60_000)
+    second = await claim_due_deliveries(runtime.database, lease_ms=60_000)
+
+    # then
+    assert len(first) == 3 and second == []
+
+
+async def test_two_workers_deliver_two_hundred_events_each_exactly_once(
+    runtime: Runtime, settings: Settings, store: Store, receiver: Receiver
+) -> None:
+    if runtime.database.is_sqlite:
+        pytest.skip("several worker processes need PostgreSQL (FOR UPDATE SKIP LOCKED); SQLite runs one worker")
+    # given: two workers, each with its own connection pool, as two processes would have
+    await register(runtime, store, receiver.url)
+    event_ids = await emit_events(runtime, store, 200)
+    databases = [Database(settings.database_url), Database(settings.database_url)]
+    workers = [Worker(settings, database) for database in databases]
+
+    # when
+    try:
+        for _ in range(30):
+            await asyncio.gather(*(worker.run_once() for worker in workers))
+            if len(receiver.requests) >= 200 and not await _pending(runtime):
+                break
+    finally:
+        for database in databases:
+            await database.dispose()
+
+    # then
+    assert len(receiver.requests) == 200
+    assert sorted(receiver.event_ids) == sorted(event_ids)
+    async with runtime.database.read() as session:
+        assert await session.scalar(select(func.count()).select_from(WebhookAttempt)) == 200
+
+
+async def _pending(runtime: Runtime) -> int:
+    async with runtime.database.read() as session:
+        return (
+            await session.scalar(
+                select(func.count()).select_from(WebhookDelivery).where(WebhookDelivery.status == "pending")
+            )
+            or 0
+        )

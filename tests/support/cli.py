@@ -1,0 +1,59 @@
+"""Running the `shopgraph` command in tests, as a user would: the installed script, its own environment."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SHOPGRAPH = Path(sys.executable).parent / "shopgraph"
+COMMAND_TIMEOUT_SECONDS = 60
+
+
+def shopgraph_environment(database_url: str | None) -> dict[str, str]:
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("SHOPGRAPH_")}
+    if database_url is not None:
+        environment["SHOPGRAPH_DATABASE_URL"] = database_url
+    return environment
+
+
+@dataclass(frozen=True)
+class Cli:
+    database_url: str
+    working_directory: Path
+
+    def run(self, *arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(SHOPGRAPH), *arguments],
+            cwd=self.working_directory,
+            env=shopgraph_environment(self.database_url),
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_SECONDS,
+            check=False,
+        )
+
+    async def run_async(self, *arguments: str) -> tuple[int, str]:
+        process = await asyncio.create_subprocess_exec(
+            str(SHOPGRAPH),
+            *arguments,
+            cwd=self.working_directory,
+            env=shopgraph_environment(self.database_url),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _stdout, stderr = await asyncio.wait_for(process.communicate(), COMMAND_TIMEOUT_SECONDS)
+        assert process.returncode is not None
+        return process.returncode, stderr.decode()
+
+
+def cli_in(directory: Path) -> Cli:
+    return Cli(f"sqlite+aiosqlite:///{directory / 'shopgraph.db'}", directory)
+
+
+def succeeded(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert result.returncode == 0, result.stderr
+    return result
