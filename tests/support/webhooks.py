@@ -1,4 +1,4 @@
-"""Webhook tests' helpers: register an endpoint, emit events, read deliveries, check signatures."""
+"""What webhook tests share: register an endpoint, emit events, read deliveries, check signatures."""
 
 from __future__ import annotations
 
