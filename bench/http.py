@@ -31,6 +31,10 @@ class Answer:
         return json.loads(self.body)
 
 
+class _ClosedBeforeAnswer(Exception):
+    pass
+
+
 class Connection:
     def __init__(self, base: str, headers: dict[str, str] | None = None) -> None:
         parts = urlsplit(base)
@@ -55,12 +59,23 @@ class Connection:
                 await writer.wait_closed()
 
     async def request(self, method: str, path: str, body: Any = None) -> Answer:
-        """Sends one request (a JSON body when `body` is not None) and reads the whole answer."""
-        try:
-            return await asyncio.wait_for(self._exchange(method, path, body), TIMEOUT_SECONDS)
-        except (TimeoutError, OSError, EOFError, asyncio.IncompleteReadError, ValueError) as error:
-            await self.close()
-            raise HTTPFailure(f"{method} {path}: {error!r}") from error
+        """Sends one request (a JSON body when `body` is not None) and reads the whole answer.
+
+        A kept-alive connection that the server closed while idle (uvicorn does after 5 s) fails before any
+        answer; the request is then sent once more on a new connection, as browsers and HTTP libraries do.
+        """
+        for attempt in (1, 2):
+            reused = self._writer is not None
+            try:
+                return await asyncio.wait_for(self._exchange(method, path, body), TIMEOUT_SECONDS)
+            except _ClosedBeforeAnswer as error:
+                await self.close()
+                if not reused or attempt == 2:
+                    raise HTTPFailure(f"{method} {path}: {error.__cause__!r}") from error
+            except (TimeoutError, OSError, EOFError, ValueError) as error:
+                await self.close()
+                raise HTTPFailure(f"{method} {path}: {error!r}") from error
+        raise AssertionError("unreachable")
 
     async def _exchange(self, method: str, path: str, body: Any) -> Answer:
         if self._writer is None:
@@ -70,10 +85,13 @@ class Connection:
         head = f"{method} {path} HTTP/1.1\r\n{self._fixed}"
         if body is not None:
             head += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
-        self._writer.write(head.encode() + b"\r\n" + payload)
-        status_line = await self._reader.readline()
-        if not status_line:
-            raise EOFError("connection closed")
+        try:
+            self._writer.write(head.encode() + b"\r\n" + payload)
+            status_line = await self._reader.readline()
+            if not status_line:
+                raise EOFError("connection closed")
+        except (EOFError, ConnectionResetError, BrokenPipeError) as error:
+            raise _ClosedBeforeAnswer from error
         status = int(status_line.split()[1])
         length, chunked, closing = 0, False, False
         while (line := await self._reader.readline()) not in (b"\r\n", b""):
