@@ -135,7 +135,14 @@ def _report(
 
 def run(args: argparse.Namespace) -> int:
     scenarios = set(args.scenarios)
-    settings = Settings(args.duration, args.connections, args.clients, args.order_rate, args.stock_changes)
+    settings = Settings(
+        args.duration,
+        args.connections,
+        args.clients,
+        args.order_rate,
+        args.stock_changes,
+        args.output.parent if args.profile else None,
+    )
     wrk = Wrk(find_wrk())
     pin_this_process_to_load_cpu()
     print(

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
+import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
 from bench.checks import capture_responses, check_bare
 from bench.clients import CheckoutResult
 from bench.measurement import Measurement
-from bench.processes import BARE_APP, SHOPGRAPH_APP, server
+from bench.processes import BARE_APP, LOAD_CPU, SHOPGRAPH_APP, pinned, server, spawn, stop
 from bench.report import StoreReport, row
 from bench.scenarios import (
     Load,
@@ -34,6 +39,25 @@ def server_env(database_url: str) -> dict[str, str]:
     return {**os.environ, "SHOPGRAPH_DATABASE_URL": database_url, "SHOPGRAPH_RATE_LIMIT": "100000000/minute"}
 
 
+@contextlib.contextmanager
+def profiled(pid: int, directory: Path | None, name: str) -> Iterator[None]:
+    """py-spy sampling the server (50 Hz, without pausing it) for the block, when a directory is given: collapsed
+    stacks in `<directory>/profile-<name>.txt`."""
+    if directory is None:
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    executable = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    output = directory / f"profile-{name}.txt"
+    command = [executable, "record", "--pid", str(pid), "--rate", "50", "--nonblocking", "--format", "raw"]
+    sampler = spawn(pinned(LOAD_CPU, [*command, "--output", str(output)]), log=directory / f"profile-{name}.log")
+    try:
+        yield
+    finally:
+        stop(sampler, signal.SIGINT)
+        print(f"   profile written to {output}", flush=True)
+
+
 def run_store(
     database: str, products: int, scenarios: set[str], settings: Settings, wrk: Wrk, workdir: Path
 ) -> StoreReport:
@@ -47,7 +71,10 @@ def run_store(
         print(f"   seeded in {report.seed_seconds:.1f}s", flush=True)
         targets = write_targets(catalog, directory)
         env = server_env(url)
-        with server(SHOPGRAPH_APP, env, directory / "shopgraph.log") as shopgraph:
+        with (
+            server(SHOPGRAPH_APP, env, directory / "shopgraph.log") as shopgraph,
+            profiled(shopgraph.pid, settings.profile_dir, f"{database}-{products}"),
+        ):
             report.memory_mb["after start"] = asdict(shopgraph.memory())
             bodies = capture_responses(shopgraph.base, catalog, directory)
             report.memory_mb["after seeding and the first requests"] = asdict(shopgraph.memory())

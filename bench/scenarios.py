@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 from bench.catalog import PLENTY, SeededCatalog
@@ -29,6 +30,8 @@ class Settings:
     clients: int
     order_rate: float
     stock_changes: int
+    profile_dir: Path | None = None
+    """Where py-spy's samples of the shopgraph server go, when profiling."""
 
 
 @dataclass(frozen=True)
