@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--import-timeout", type=_positive, default=1800.0, help="seconds allowed per import")
     parser.add_argument(
+        "--profile", action="store_true", help="sample the shopgraph server with py-spy (bench/results/profile-*.txt)"
+    )
+    parser.add_argument(
         "--output", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS.relative_to(ROOT)})"
     )
     return parser
