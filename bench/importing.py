@@ -19,7 +19,7 @@ from typing import Any
 from bench.catalog import AISLES, DEPARTMENTS, VARIANTS_EACH, product_spec
 from bench.clients import probe
 from bench.measurement import Measurement
-from bench.processes import LOAD_CPU, SHOPGRAPH_APP, pinned, server, spawn, stop
+from bench.processes import LOAD_CPU, SHOPGRAPH_APP, memory_of, pinned, server, spawn, stop
 from bench.seeding import cli_env, create_project, fresh_database, shopgraph_command
 from bench.targets import PAGE_PATH
 
@@ -30,6 +30,7 @@ COLUMNS = (
     "variant_option.size",
 )
 SUMMARY = re.compile(r"(\d+) created, (\d+) updated, (\d+) unchanged, (\d+) rejected")
+PROGRESS = re.compile(r"^(\d+)/(\d+) records$", re.MULTILINE)
 
 
 def _price(minor: int) -> str:
@@ -72,8 +73,9 @@ def _wait_with_rusage(process: subprocess.Popen[bytes], limit: float) -> tuple[i
             process.returncode = os.waitstatus_to_exitcode(status)
             return process.returncode, time.perf_counter() - started, usage.ru_maxrss / 1024
         time.sleep(0.05)
+    peak = memory_of(process.pid).peak_rss_mb
     stop(process)
-    return None, time.perf_counter() - started, 0.0
+    return None, time.perf_counter() - started, peak
 
 
 class Probe:
@@ -105,13 +107,17 @@ def _import_once(url: str, path: Path, log: Path, limit: float, probe: Probe | N
     finally:
         stop(process)
         measured = probe.stop() if probe is not None else None
-    found = SUMMARY.search(log.read_text(errors="replace"))
+    output = log.read_text(errors="replace")
+    found = SUMMARY.search(output)
+    progress = PROGRESS.findall(output)
     result: dict[str, Any] = {
         "exit_status": exit_status,
         "seconds": round(seconds, 1),
         "peak_rss_mb": round(peak_mb, 1),
         "summary": found.group(0) if found else ("timed out" if exit_status is None else "no summary printed"),
         "counts": [int(count) for count in found.groups()] if found else None,
+        # How far it got: what a run stopped by its time limit still tells.
+        "records_done": int(progress[-1][0]) if progress else None,
     }
     if measured is not None:
         result["catalog_probe"] = {"rate": probe.rate if probe is not None else None, **asdict(measured)}

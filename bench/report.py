@@ -70,6 +70,9 @@ def table_lines(rows: list[Row]) -> list[str]:
     lines = [header]
     for item in rows:
         failures = f"{item.errors}/{item.non_2xx}" if item.errors or item.non_2xx else ""
+        if item.requests == 0:
+            lines.append(f"{item.target:<{width}}  no request completed within the duration  {failures}")
+            continue
         lines.append(
             f"{item.target:<{width}}  {_cell(item.per_second):>9}  {_cell(item.p50_ms, 2):>8}"
             f"  {_cell(item.p99_ms, 2):>9}"
@@ -115,9 +118,10 @@ def print_import(report: dict[str, Any]) -> None:
             if probe
             else ""
         )
+        done = f" ({run['records_done']:,} records done)" if run["exit_status"] is None and run["records_done"] else ""
         print(
             f"{run['name']}: {run['seconds']:.1f}s, peak RSS {run['peak_rss_mb']:.0f} MB, "
-            f"exit {run['exit_status']}: {run['summary']}{probing}"
+            f"exit {run['exit_status']}: {run['summary']}{done}{probing}"
         )
 
 
