@@ -105,11 +105,18 @@ def _interrupt(signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _load_average() -> list[str]:
+    return Path("/proc/loadavg").read_text().split()[:3]
+
+
+LOAD_AT_START = _load_average()
+
+
 def _machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
         "pinned": can_pin(),
-        "load_average_at_start": Path("/proc/loadavg").read_text().split()[:3],
+        "load_average_at_start": LOAD_AT_START,
     }
 
 
@@ -130,7 +137,7 @@ def _report(
             "load_generator": wrk.name,
         },
         "machine": _machine(),
-        "load_average_at_end": Path("/proc/loadavg").read_text().split()[:3],
+        "load_average_now": _load_average(),
         "stores": [asdict(store) for store in stores],
         "imports": imports,
     }
@@ -150,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     pin_this_process_to_load_cpu()
     print(
         f"pinned (server on CPU 0; wrk and the Python clients on CPU 1): {can_pin()}; "
-        f"load average {_machine()['load_average_at_start']}",
+        f"load average {' '.join(LOAD_AT_START)}",
         flush=True,
     )
     started = time.perf_counter()

@@ -9,10 +9,12 @@ import asyncio
 import itertools
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from bench.http import Connection, HTTPFailure
+from bench.http import Answer, Connection, HTTPFailure
 from bench.measurement import Measurement, Tally
 from bench.targets import REST, cart_add_body, checkout_body
 
@@ -32,6 +34,8 @@ class Order:
     add_seconds: float = 0.0
     checkout_seconds: float = 0.0
     outcome: str = "error"  # "ok", "error" (transport), "non_2xx"
+    failure: str = ""
+    """What went wrong, for the report: `checkout 409 INSUFFICIENT_STOCK`, or the transport error."""
 
 
 async def place_order(connection: Connection, line: tuple[str, str], prefix: str) -> Order:
@@ -43,15 +47,26 @@ async def place_order(connection: Connection, line: tuple[str, str], prefix: str
         added = await connection.request("POST", f"{REST}/cart/{cart_id}/items", cart_add_body(*line).encode())
         order.add_seconds = time.perf_counter() - started
         if not 200 <= added.status < 300:
-            order.outcome = "non_2xx"
+            order.outcome, order.failure = "non_2xx", _failure("cart add", added)
             return order
         started = time.perf_counter()
         placed = await connection.request("POST", f"{REST}/checkout", checkout_body(cart_id, f"{cart_id}@example.com"))
         order.checkout_seconds = time.perf_counter() - started
-        order.outcome = "ok" if placed.status == 201 else "non_2xx"
-    except HTTPFailure:
-        order.outcome = "error"
+        if placed.status == 201:
+            order.outcome = "ok"
+        else:
+            order.outcome, order.failure = "non_2xx", _failure("checkout", placed)
+    except HTTPFailure as error:
+        order.outcome, order.failure = "error", str(error)[:200]
     return order
+
+
+def _failure(step: str, answer: Answer) -> str:
+    try:
+        code = str(answer.json().get("code", ""))
+    except ValueError:
+        code = ""
+    return f"{step} {answer.status} {code}".strip()
 
 
 @dataclass
@@ -62,6 +77,7 @@ class CheckoutResult:
     orders: Tally = field(default_factory=Tally)
     adds: Tally = field(default_factory=Tally)
     checkouts: Tally = field(default_factory=Tally)
+    failures: Counter[str] = field(default_factory=Counter)
 
     def record(self, order: Order) -> None:
         if order.outcome == "ok":
@@ -72,6 +88,8 @@ class CheckoutResult:
             self.orders.non_2xx += 1
         else:
             self.orders.errors += 1
+        if order.failure:
+            self.failures[order.failure] += 1
 
     def checkout_measurement(self) -> Measurement:
         """Checkouts per second (whole add + checkout pairs), with the latency of the checkout request alone."""
@@ -119,6 +137,7 @@ class PlacedOrder:
     launched: float
     finished: float
     outcome: str
+    failure: str = ""
 
 
 @dataclass
@@ -132,7 +151,7 @@ class DriverResult:
     skipped: int = 0
     unfinished: int = 0
 
-    def summary(self, start: float, end: float) -> dict[str, float | int]:
+    def summary(self, start: float, end: float) -> dict[str, Any]:
         """The window [start, end): orders completed in it per second (the achieved rate), and what became of the
         orders launched in it (latency, failures, those that completed only after it)."""
         launched = [order for order in self.orders if start <= order.launched < end]
@@ -148,6 +167,7 @@ class DriverResult:
             "completed_late": sum(order.finished >= end for order in ok),
             "errors": sum(order.outcome == "error" for order in launched),
             "non_2xx": sum(order.outcome == "non_2xx" for order in launched),
+            "failures": dict(Counter(order.failure for order in launched if order.failure)),
             "not_launched": self.skipped,
             "unfinished": self.unfinished,
             "order_p50_ms": round(measured.p50_ms, 1),
@@ -170,7 +190,7 @@ async def drive_orders(
         connection = idle.pop() if idle else Connection(base, auth)
         order = await place_order(connection, rng.choice(lines), "bench-drive")
         idle.append(connection)
-        result.orders.append(PlacedOrder(launched, time.perf_counter() - started, order.outcome))
+        result.orders.append(PlacedOrder(launched, time.perf_counter() - started, order.outcome, order.failure))
 
     for number in itertools.count():
         launch_at = number / rate

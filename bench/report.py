@@ -54,6 +54,7 @@ class StoreReport:
     orders: dict[str, Any] | None = None
     memory_mb: dict[str, dict[str, float]] = field(default_factory=dict)
     checkout_client_ceiling: dict[str, Any] | None = None
+    checkout_failures: dict[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -96,6 +97,10 @@ def print_store(report: StoreReport) -> None:
             f"not launched: too many in flight); order p50 {driver['order_p50_ms']:.0f} ms, "
             f"p99 {driver['order_p99_ms']:.0f} ms"
         )
+    if report.orders and report.orders["failures"]:
+        print(f"order driver failures: {report.orders['failures']}")
+    if report.checkout_failures:
+        print(f"checkout failures: {report.checkout_failures}")
     if report.stock_changes:
         stock = report.stock_changes
         print(

@@ -112,6 +112,7 @@ def _add_rows(
     if placed is not None and bare_placed is not None:
         ceiling = bare_placed.checkout_measurement()
         report.rows.append(row(report.name, CHECKOUTS, placed.checkout_measurement(), ceiling, "per s: checkouts"))
+        report.checkout_failures = dict(placed.failures)
         report.checkout_client_ceiling = {
             "checkouts_per_second_against_bare": round(ceiling.requests_per_second, 1),
             "requests_per_second_against_bare": round(2 * ceiling.requests_per_second, 1),

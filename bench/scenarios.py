@@ -123,7 +123,10 @@ def page_while_ordering(load: Load) -> OrdersUnderLoad:
 def checkouts(load: Load) -> CheckoutResult:
     settings = load.settings
     load.prime()
-    print(f"    checkouts, {settings.clients} clients: warm-up {WARMUP_SECONDS:g}s, then {settings.duration:g}s")
+    print(
+        f"    checkouts, {settings.clients} clients: warm-up {WARMUP_SECONDS:g}s, then {settings.duration:g}s",
+        flush=True,
+    )
     closed_loop_checkouts(load.base, load.auth, load.catalog.sellable, settings.clients, WARMUP_SECONDS)
     return closed_loop_checkouts(load.base, load.auth, load.catalog.sellable, settings.clients, settings.duration)
 

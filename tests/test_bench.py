@@ -16,7 +16,7 @@ from bench.http import Connection, HTTPFailure
 from bench.importing import COLUMNS, write_csv
 from bench.measurement import percentile
 from bench.processes import BenchError
-from bench.targets import SORTS, filtered_requests
+from bench.targets import GRAPHQL_PRODUCT, SORTS, filtered_requests, graphql_body
 from bench.wrk import parse_wrk
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:41234
@@ -143,3 +143,10 @@ async def test_the_http_client_reads_both_body_framings_and_resends_after_an_idl
     assert (first.status, first.body) == (200, b"hello")
     assert (second.status, second.body) == (201, b"abcde")
     assert connections == 2
+
+
+def test_a_slug_in_the_product_template_makes_the_graphql_document_the_server_is_sent() -> None:
+    template = graphql_body(GRAPHQL_PRODUCT, {"slug": "{}"})
+    prefix, suffix = template.split("{}", 1)  # as lua/requests.lua splits it, at the first "{}"
+
+    assert prefix + "linen-shirt-7" + suffix == graphql_body(GRAPHQL_PRODUCT, {"slug": "linen-shirt-7"})
