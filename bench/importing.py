@@ -20,7 +20,7 @@ from bench.catalog import AISLES, DEPARTMENTS, VARIANTS_EACH, product_spec
 from bench.clients import probe
 from bench.measurement import Measurement
 from bench.processes import LOAD_CPU, SHOPGRAPH_APP, memory_of, pinned, server, spawn, stop
-from bench.seeding import cli_env, create_project, fresh_database, shopgraph_command
+from bench.seeding import cli_env, create_project, fresh_database, server_env, shopgraph_command
 from bench.targets import PAGE_PATH
 
 SLUG = "imports"
@@ -141,8 +141,7 @@ def run_import(database: str, products: int, probe_rate: float, timeout: float, 
     }
     with fresh_database(database, directory, "import") as url:
         keys = create_project(url, SLUG)
-        env = {**cli_env(url), "SHOPGRAPH_RATE_LIMIT": "100000000/minute"}
-        serving = server(SHOPGRAPH_APP, env, directory / "shopgraph.log") if probe_rate > 0 else None
+        serving = server(SHOPGRAPH_APP, server_env(url), directory / "shopgraph.log") if probe_rate > 0 else None
         with serving if serving is not None else contextlib.nullcontext() as running:
             for number, name in enumerate(("import", "re-import, unchanged file")):
                 print(f"   {name} (time limit {timeout:g}s)", flush=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
 import sys
@@ -26,17 +25,12 @@ from bench.scenarios import (
     measure_wrk_targets,
     page_while_ordering,
 )
-from bench.seeding import fresh_database, seed_store
+from bench.seeding import fresh_database, seed_store, server_env
 from bench.targets import PAGE_REST_NAME, write_targets
 from bench.wrk import Wrk
 
 CHECKOUTS = "checkouts (add + checkout), closed loop"
 ORDERS = "REST page while orders are placed"
-
-
-def server_env(database_url: str) -> dict[str, str]:
-    # The load comes from one address; a limit it can never reach keeps the limiter's cost in the figures.
-    return {**os.environ, "SHOPGRAPH_DATABASE_URL": database_url, "SHOPGRAPH_RATE_LIMIT": "100000000/minute"}
 
 
 @contextlib.contextmanager
