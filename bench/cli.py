@@ -152,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
         args.order_rate,
         args.stock_changes,
         args.output.parent if args.profile else None,
+        args.output.parent,
     )
     wrk = Wrk(find_wrk())
     pin_this_process_to_load_cpu()
@@ -173,7 +174,14 @@ def run(args: argparse.Namespace) -> int:
                     write_json(args.output, _report(args, wrk, stores, imports, started))
             if "import" in scenarios:
                 imports.append(
-                    run_import(database, args.import_products, args.import_probe_rate, args.import_timeout, workdir)
+                    run_import(
+                        database,
+                        args.import_products,
+                        args.import_probe_rate,
+                        args.import_timeout,
+                        workdir,
+                        args.output.parent,
+                    )
                 )
                 print_import(imports[-1])
                 write_json(args.output, _report(args, wrk, stores, imports, started))

@@ -124,7 +124,9 @@ def _import_once(url: str, path: Path, log: Path, limit: float, probe: Probe | N
     return result
 
 
-def run_import(database: str, products: int, probe_rate: float, timeout: float, workdir: Path) -> dict[str, Any]:
+def run_import(
+    database: str, products: int, probe_rate: float, timeout: float, workdir: Path, log_dir: Path | None = None
+) -> dict[str, Any]:
     directory = workdir / f"{database}-import"
     directory.mkdir()
     path = directory / "products.csv"
@@ -141,7 +143,11 @@ def run_import(database: str, products: int, probe_rate: float, timeout: float, 
     }
     with fresh_database(database, directory, "import") as url:
         keys = create_project(url, SLUG)
-        serving = server(SHOPGRAPH_APP, server_env(url), directory / "shopgraph.log") if probe_rate > 0 else None
+        serving = (
+            server(SHOPGRAPH_APP, server_env(url), (log_dir or directory) / f"server-{database}-import.log")
+            if probe_rate > 0
+            else None
+        )
         with serving if serving is not None else contextlib.nullcontext() as running:
             for number, name in enumerate(("import", "re-import, unchanged file")):
                 print(f"   {name} (time limit {timeout:g}s)", flush=True)

@@ -57,6 +57,8 @@ def run_store(
 ) -> StoreReport:
     directory = workdir / f"{database}-{products}"
     directory.mkdir()
+    logs = settings.log_dir or directory
+    logs.mkdir(parents=True, exist_ok=True)
     with fresh_database(database, directory, f"catalog{products}") as url:
         print(f"\n== {database}, {products:,} products: seeding", flush=True)
         started = time.perf_counter()
@@ -66,7 +68,7 @@ def run_store(
         targets = write_targets(catalog, directory)
         env = server_env(url)
         with (
-            server(SHOPGRAPH_APP, env, directory / "shopgraph.log") as shopgraph,
+            server(SHOPGRAPH_APP, env, logs / f"server-{database}-{products}.log") as shopgraph,
             profiled(shopgraph.pid, settings.profile_dir, f"{database}-{products}"),
         ):
             report.memory_mb["after start"] = asdict(shopgraph.memory())
@@ -80,7 +82,9 @@ def run_store(
             placed = checkouts(load) if "checkouts" in scenarios else None
             report.memory_mb["after the load"] = asdict(shopgraph.memory())
         print("   the bare app, same requests", flush=True)
-        with server(BARE_APP, {**env, "BENCH_BARE_BODIES": str(bodies)}, directory / "bare.log") as bare:
+        with server(
+            BARE_APP, {**env, "BENCH_BARE_BODIES": str(bodies)}, logs / f"bare-{database}-{products}.log"
+        ) as bare:
             check_bare(bare.base, bodies)
             bare_load = Load(wrk, bare.base, catalog, targets, settings)
             bare_measured = measure_wrk_targets(bare_load, scenarios | ({"page"} if under_orders else set()))

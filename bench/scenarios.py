@@ -32,6 +32,8 @@ class Settings:
     stock_changes: int
     profile_dir: Path | None = None
     """Where py-spy's samples of the shopgraph server go, when profiling."""
+    log_dir: Path | None = None
+    """Where the servers' logs are kept (they hold the traceback of any 500); else they go with the temporary files."""
 
 
 @dataclass(frozen=True)
