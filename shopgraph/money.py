@@ -4,30 +4,30 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-_EXPONENTS = {
-    **dict.fromkeys(
-        [
-            "BIF",
-            "CLP",
-            "DJF",
-            "GNF",
-            "ISK",
-            "JPY",
-            "KMF",
-            "KRW",
-            "PYG",
-            "RWF",
-            "UGX",
-            "VND",
-            "VUV",
-            "XAF",
-            "XOF",
-            "XPF",
-        ],
-        0,
-    ),
-    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
-}
+
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Stripe's lists (https://docs.stripe.com/currencies): amounts in these are whole units, or thousandths. Every other
+# currency has two digits in Stripe's API, ISK among them (Stripe kept it two-decimal when it became whole units).
+STRIPE_ZERO_DECIMAL = _codes("BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF")
+STRIPE_THREE_DECIMAL = _codes("BHD JOD KWD OMR TND")
+_EXPONENTS = {**dict.fromkeys(STRIPE_ZERO_DECIMAL, 0), **dict.fromkeys(STRIPE_THREE_DECIMAL, 3)}
+
+# ISO 4217's current codes (tests/test_money_tables.py checks them against pycountry's copy of the standard), less
+# those that are no shop's money: funds, precious metals, bond units, drawing rights, the test and "no currency" codes.
+ISO_4217_CODES = _codes("""
+    AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF
+    CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD
+    HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD
+    MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
+    PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
+    TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAD XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD
+    XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG
+""")
+NOT_MONEY = _codes("BOV CHE CHW CLF COU MXV USN UYI UYW XAD XAG XAU XBA XBB XBC XBD XDR XPD XPT XSU XTS XUA XXX")
+CURRENCY_CODES = ISO_4217_CODES - NOT_MONEY
 
 CURRENCY_SYMBOLS = {
     "USD": "$",
@@ -53,8 +53,6 @@ CURRENCY_SYMBOLS = {
     "AED": "AED",
 }
 
-KNOWN_CURRENCIES = frozenset(CURRENCY_SYMBOLS) | frozenset(_EXPONENTS)
-
 
 def exponent(currency: str) -> int:
     return _EXPONENTS.get(currency.upper(), 2)
@@ -65,7 +63,8 @@ def symbol(currency: str) -> str:
 
 
 def is_currency_code(value: str) -> bool:
-    return len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()
+    """An ISO 4217 code of money a shop can price in, as written (upper case)."""
+    return value in CURRENCY_CODES
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:

@@ -56,8 +56,32 @@ def _boolean(raw: str, _current: StoreSettings) -> bool:
 def _currency(raw: str, _current: StoreSettings) -> str:
     value = raw.strip().upper()
     if not money.is_currency_code(value):
-        raise ValueError("must be a three-letter ISO 4217 code such as USD")
+        raise ValueError(f"{raw.strip()!r} is not an ISO 4217 currency code such as USD, EUR or JPY")
     return value
+
+
+def _provider_key(*prefixes: str) -> Callable[[str, StoreSettings], str | None]:
+    """A provider's key as its dashboard shows it (`sk_live_...`); empty clears it."""
+
+    def parse(raw: str, _current: StoreSettings) -> str | None:
+        value = raw.strip()
+        if not value:
+            return None
+        body = next((value[len(prefix) :] for prefix in prefixes if value.startswith(prefix)), None)
+        if not body or not body.replace("_", "").isalnum() or not body.isascii() or len(value) > 255:
+            raise ValueError(
+                f"must be a key starting with {' or '.join(prefixes)} as the provider's dashboard shows it"
+            )
+        return value
+
+    return parse
+
+
+def _secret_text(raw: str, _current: StoreSettings) -> str | None:
+    value = raw.strip()
+    if len(value) > 255 or any(char.isspace() for char in value):
+        raise ValueError("must be the secret as the provider shows it: no spaces, at most 255 characters")
+    return value or None
 
 
 def _percentage(raw: str, _current: StoreSettings) -> int:
@@ -139,23 +163,45 @@ def parse_domains(raw: str) -> list[str]:
     return domains
 
 
-_COLUMNS: dict[str, tuple[str, Callable[[str, StoreSettings], Any]]] = {
-    "default_currency": ("default_currency", _currency),
-    "tax_percentage": ("tax_basis_points", _percentage),
-    "flat_shipping_rate": ("flat_shipping_rate_minor", _amount(optional=False)),
-    "free_shipping_threshold": ("free_shipping_threshold_minor", _amount(optional=True)),
-    "shipping_enabled": ("shipping_enabled", _boolean),
-    "payment_provider": ("payment_provider", _choice(PROVIDER_NAMES)),
-    "stripe_secret_key": ("stripe_secret_key", _text()),
-    "stripe_publishable_key": ("stripe_publishable_key", _text()),
-    "stripe_webhook_secret": ("stripe_webhook_secret", _text()),
-    "stripe_mode": ("stripe_mode", _choice(STRIPE_MODES)),
-    "razorpay_key_id": ("razorpay_key_id", _text()),
-    "razorpay_key_secret": ("razorpay_key_secret", _text()),
-    "razorpay_webhook_secret": ("razorpay_webhook_secret", _text()),
-    "storefront_url": ("storefront_url", _url),
-    "cors_origins": ("cors_origins", _origins),
-    "pending_order_ttl_minutes": ("pending_order_ttl_minutes", _minutes),
+Parse = Callable[[str, StoreSettings], Any]
+_STRIPE_SECRET = _provider_key("sk_test_", "sk_live_", "rk_test_", "rk_live_")
+_STRIPE_PUBLISHABLE = _provider_key("pk_test_", "pk_live_")
+
+# key: (column, parse, meaning); `project set --help` lists the meanings.
+_SETTINGS: dict[str, tuple[str, Parse, str]] = {
+    "default_currency": ("default_currency", _currency, "ISO 4217 code of the store's prices (USD, EUR, JPY, ...)"),
+    "tax_percentage": ("tax_basis_points", _percentage, "tax on the discounted subtotal, 0 to 100, e.g. 7.5"),
+    "flat_shipping_rate": ("flat_shipping_rate_minor", _amount(optional=False), "shipping charged per order"),
+    "free_shipping_threshold": (
+        "free_shipping_threshold_minor",
+        _amount(optional=True),
+        "discounted subtotal from which shipping is free; empty: never",
+    ),
+    "shipping_enabled": ("shipping_enabled", _boolean, "true or false: whether orders are shipped"),
+    "payment_provider": ("payment_provider", _choice(PROVIDER_NAMES), f"one of {', '.join(PROVIDER_NAMES)}"),
+    "stripe_secret_key": ("stripe_secret_key", _STRIPE_SECRET, "Stripe secret or restricted key: sk_live_..., rk_..."),
+    "stripe_publishable_key": ("stripe_publishable_key", _STRIPE_PUBLISHABLE, "Stripe publishable key: pk_live_..."),
+    "stripe_webhook_secret": (
+        "stripe_webhook_secret",
+        _provider_key("whsec_"),
+        "signing secret of the Stripe webhook endpoint: whsec_...",
+    ),
+    "stripe_mode": ("stripe_mode", _choice(STRIPE_MODES), f"one of {', '.join(STRIPE_MODES)}; unset: by path family"),
+    "razorpay_key_id": ("razorpay_key_id", _provider_key("rzp_test_", "rzp_live_"), "Razorpay key id: rzp_live_..."),
+    "razorpay_key_secret": ("razorpay_key_secret", _secret_text, "Razorpay key secret"),
+    "razorpay_webhook_secret": ("razorpay_webhook_secret", _secret_text, "secret of the Razorpay webhook"),
+    "storefront_url": ("storefront_url", _url, "the shop's site; Stripe Checkout returns there by default"),
+    "cors_origins": ("cors_origins", _origins, "origins allowed to call from a browser: https://a.com,https://b.com"),
+    "pending_order_ttl_minutes": (
+        "pending_order_ttl_minutes",
+        _minutes,
+        "minutes an unpaid online order is kept before it is cancelled (default 60)",
+    ),
+}
+_COLUMNS: dict[str, tuple[str, Parse]] = {key: (column, parse) for key, (column, parse, _) in _SETTINGS.items()}
+SETTING_MEANINGS: dict[str, str] = {
+    **{key: meaning for key, (_column, _parse, meaning) in _SETTINGS.items()},
+    "domains": "the store's own host names: shop.example.com,...",
 }
 SETTING_KEYS = (*_COLUMNS, "domains")
 
