@@ -1,32 +1,32 @@
-"""Process-wide settings, read once from the environment."""
+"""Process-wide settings, read once from the environment and checked before anything starts.
+
+`VARIABLES` is the one list of `SHOPGRAPH_` variables: the reader that checks each, its meaning and whether its value
+is a secret. `Settings.from_env` reads through it, `shopgraph --help` prints it, and a test holds the README's table
+to it.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from urllib.parse import unquote, urlsplit
+
+from shopgraph import setting_values as read
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./shopgraph.db"
-
-
 DEFAULT_RETRY_SCHEDULE = (5, 30, 120, 600, 1800, 3600, 10800, 21600, 43200, 86400)
+PREFIX = "SHOPGRAPH_"
 
 
-def _schedule(value: str | None) -> tuple[int, ...]:
-    if not value:
-        return DEFAULT_RETRY_SCHEDULE
-    try:
-        seconds = tuple(int(part) for part in value.split(",") if part.strip())
-    except ValueError as exc:
-        raise ValueError(f"SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE: {value!r} is not a list of seconds like 5,30,120") from exc
-    if not seconds or any(second < 0 for second in seconds):
-        raise ValueError("SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE: give one or more non-negative numbers of seconds")
-    return seconds
+class SettingError(ValueError):
+    """A variable whose value cannot be used; the message names it and says what is wrong."""
 
-
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    def __init__(self, variable: str, reason: str) -> None:
+        super().__init__(f"{variable}: {reason}")
+        self.variable = variable
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -53,29 +53,226 @@ class Settings:
     redis_url: str | None = None
     allow_private_webhook_targets: bool = False
     webhook_timeout_seconds: float = 10.0
+    log_level: str = "INFO"
+    log_format: str | None = None
+    metrics_token: str | None = None
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Every variable that is set is read and checked; the first bad one raises a SettingError."""
         env = os.environ if environ is None else environ
-        return cls(
-            database_url=env.get("SHOPGRAPH_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            base_domain=(env.get("SHOPGRAPH_BASE_DOMAIN") or "").strip().lower().strip(".") or None,
-            stripe_api_base=env.get("SHOPGRAPH_STRIPE_API_BASE") or None,
-            razorpay_api_base=env.get("SHOPGRAPH_RAZORPAY_API_BASE") or None,
-            graphql_introspection=_flag(env.get("SHOPGRAPH_GRAPHQL_INTROSPECTION"), True),
-            graphql_max_depth=int(env.get("SHOPGRAPH_GRAPHQL_MAX_DEPTH", 12)),
-            graphql_max_aliases=int(env.get("SHOPGRAPH_GRAPHQL_MAX_ALIASES", 50)),
-            graphql_max_tokens=int(env.get("SHOPGRAPH_GRAPHQL_MAX_TOKENS", 5000)),
-            graphql_max_batch=int(env.get("SHOPGRAPH_GRAPHQL_MAX_BATCH", 10)),
-            cart_ttl_days=int(env.get("SHOPGRAPH_CART_TTL_DAYS", 30)),
-            run_worker=_flag(env.get("SHOPGRAPH_RUN_WORKER"), True),
-            smtp_url=env.get("SHOPGRAPH_SMTP_URL") or None,
-            mail_from=env.get("SHOPGRAPH_MAIL_FROM") or "shop@localhost",
-            retry_schedule_seconds=_schedule(env.get("SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE")),
-            worker_interval_seconds=float(env.get("SHOPGRAPH_WORKER_INTERVAL_SECONDS", 2)),
-            worker_lease_seconds=float(env.get("SHOPGRAPH_WORKER_LEASE_SECONDS", 60)),
-            rate_limit=env.get("SHOPGRAPH_RATE_LIMIT", "1200/minute"),
-            redis_url=env.get("SHOPGRAPH_REDIS_URL") or None,
-            allow_private_webhook_targets=_flag(env.get("SHOPGRAPH_ALLOW_PRIVATE_WEBHOOK_TARGETS"), False),
-            webhook_timeout_seconds=float(env.get("SHOPGRAPH_WEBHOOK_TIMEOUT_SECONDS", 10)),
-        )
+        values: dict[str, object] = {}
+        for variable in VARIABLES:
+            raw = env.get(variable.name)
+            if raw is None or not raw.strip():
+                continue
+            try:
+                values[variable.field] = variable.read(raw)
+            except ValueError as exc:
+                raise SettingError(variable.name, str(exc)) from None
+        return cls(**values)  # type: ignore[arg-type]
+
+    def secrets(self) -> list[str]:
+        """The values no log line may show: secret settings whole, and the password of any URL."""
+        found = []
+        for variable in VARIABLES:
+            value = getattr(self, variable.field)
+            if isinstance(value, str) and value:
+                found.extend([value] if variable.secret else _url_password(value))
+        return found
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    field: str
+    read: read.Reader
+    meaning: str
+    default: str = "unset"
+    secret: bool = False
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        "SHOPGRAPH_DATABASE_URL",
+        "database_url",
+        read.database_url,
+        "an async SQLAlchemy URL: sqlite+aiosqlite:///path.db, or postgresql+asyncpg://user@host/db for production "
+        "and for more than one process",
+        default=DEFAULT_DATABASE_URL,
+    ),
+    Variable(
+        "SHOPGRAPH_BASE_DOMAIN",
+        "base_domain",
+        read.host_name,
+        "with shop.test, host demo.shop.test selects project demo on the /api/v1/ecommerce paths",
+    ),
+    Variable(
+        "SHOPGRAPH_STRIPE_API_BASE",
+        "stripe_api_base",
+        read.url_with_scheme(("http", "https"), "http://127.0.0.1:12111"),
+        "point the Stripe SDK at another server (stripe-mock, a fake): the host root",
+        default="Stripe's",
+    ),
+    Variable(
+        "SHOPGRAPH_RAZORPAY_API_BASE",
+        "razorpay_api_base",
+        read.url_with_scheme(("http", "https"), "http://127.0.0.1:9000"),
+        "likewise for the Razorpay SDK (host root)",
+        default="Razorpay's",
+    ),
+    Variable(
+        "SHOPGRAPH_GRAPHQL_INTROSPECTION",
+        "graphql_introspection",
+        read.flag,
+        "0 turns GraphQL introspection off",
+        default="1",
+    ),
+    Variable(
+        "SHOPGRAPH_GRAPHQL_MAX_DEPTH",
+        "graphql_max_depth",
+        read.whole_number(1),
+        "deepest GraphQL selection",
+        default="12",
+    ),
+    Variable(
+        "SHOPGRAPH_GRAPHQL_MAX_ALIASES",
+        "graphql_max_aliases",
+        read.whole_number(1),
+        "aliases in one GraphQL document",
+        default="50",
+    ),
+    Variable(
+        "SHOPGRAPH_GRAPHQL_MAX_TOKENS",
+        "graphql_max_tokens",
+        read.whole_number(1),
+        "tokens in one GraphQL document",
+        default="5000",
+    ),
+    Variable(
+        "SHOPGRAPH_GRAPHQL_MAX_BATCH",
+        "graphql_max_batch",
+        read.whole_number(1),
+        "operations in one batched GraphQL request",
+        default="10",
+    ),
+    Variable(
+        "SHOPGRAPH_CART_TTL_DAYS",
+        "cart_ttl_days",
+        read.whole_number(1),
+        "carts untouched this long are removed",
+        default="30",
+    ),
+    Variable(
+        "SHOPGRAPH_RUN_WORKER",
+        "run_worker",
+        read.flag,
+        "0: this API process runs no delivery worker (what `serve --no-worker` sets)",
+        default="1",
+    ),
+    Variable(
+        "SHOPGRAPH_SMTP_URL",
+        "smtp_url",
+        read.url_with_scheme(("smtp", "smtps"), "smtp://user:pass@host:587"),
+        "where order emails are sent; unset: they are logged",
+    ),
+    Variable(
+        "SHOPGRAPH_MAIL_FROM", "mail_from", read.email_address, "sender of order emails", default="shop@localhost"
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_RETRY_SCHEDULE",
+        "retry_schedule_seconds",
+        read.retry_schedule,
+        "seconds between delivery attempts (emails and merchant webhooks), plus up to 20 % jitter; after the last, "
+        "the delivery is failed",
+        default=",".join(map(str, DEFAULT_RETRY_SCHEDULE)),
+    ),
+    Variable(
+        "SHOPGRAPH_WORKER_INTERVAL_SECONDS",
+        "worker_interval_seconds",
+        read.seconds,
+        "how often the worker looks for due work",
+        default="2",
+    ),
+    Variable(
+        "SHOPGRAPH_WORKER_LEASE_SECONDS",
+        "worker_lease_seconds",
+        read.seconds,
+        "how long a claimed delivery stays with its worker; after a crash it is retried once this runs out",
+        default="60",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_TIMEOUT_SECONDS",
+        "webhook_timeout_seconds",
+        read.seconds,
+        "how long a merchant's server has to answer a webhook",
+        default="10",
+    ),
+    Variable(
+        "SHOPGRAPH_RATE_LIMIT",
+        "rate_limit",
+        read.rate_limit,
+        "requests per client address (20/second, off, ...); over it: 429 with Retry-After",
+        default="1200/minute",
+    ),
+    Variable(
+        "SHOPGRAPH_REDIS_URL",
+        "redis_url",
+        read.url_with_scheme(("redis", "rediss", "unix"), "redis://127.0.0.1:6379"),
+        "shares the rate-limit counters between processes and machines; unset: kept in memory, per process",
+    ),
+    Variable(
+        "SHOPGRAPH_ALLOW_PRIVATE_WEBHOOK_TARGETS",
+        "allow_private_webhook_targets",
+        read.flag,
+        "1 lets merchant webhooks reach loopback and private addresses (development and tests only)",
+        default="0",
+    ),
+    Variable(
+        "SHOPGRAPH_LOG_LEVEL",
+        "log_level",
+        read.choice(read.LOG_LEVELS, upper=True),
+        "DEBUG, INFO, WARNING, ERROR: the least severe lines written; INFO has one line per request",
+        default="INFO",
+    ),
+    Variable(
+        "SHOPGRAPH_LOG_FORMAT",
+        "log_format",
+        read.choice(read.LOG_FORMATS),
+        "json (one object a line) or text",
+        default="json, or text on a terminal",
+    ),
+    Variable(
+        "SHOPGRAPH_METRICS_TOKEN",
+        "metrics_token",
+        read.token,
+        "lets clients other than loopback read /metrics with Authorization: Bearer <token> (16 characters or more)",
+        secret=True,
+    ),
+)
+
+_FIELDS = {field.name for field in fields(Settings)}
+assert all(variable.field in _FIELDS for variable in VARIABLES)
+# Tools around shopgraph (its test suite, deploy scripts) may use the prefix for their own variables.
+_FOREIGN_PREFIXES = ("SHOPGRAPH_TEST_",)
+
+
+def check_no_unknown_variables(environ: Mapping[str, str] | None = None) -> None:
+    """A mistyped name would silently leave its setting at the default: a `SHOPGRAPH_` name we do not know is an
+    error, with the name it may stand for."""
+    env = os.environ if environ is None else environ
+    known = [variable.name for variable in VARIABLES]
+    for name in sorted(env):
+        if not name.startswith(PREFIX) or name in known or name.startswith(_FOREIGN_PREFIXES):
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]}?" if close else "see shopgraph --help for the variables"
+        raise SettingError(name, f"not a shopgraph setting; {hint}")
+
+
+def _url_password(value: str) -> list[str]:
+    try:
+        password = urlsplit(value).password
+    except ValueError:
+        return []
+    return [password, unquote(password)] if password else []
