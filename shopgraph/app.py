@@ -14,15 +14,19 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from shopgraph.assets import STATIC_PREFIX, StaticAssets
 from shopgraph.db.state import ProjectState
+from shopgraph.delivery.outbox import count_pending
 from shopgraph.delivery.worker import Worker
 from shopgraph.domain.stores.access import project_from_host_or_key, require_secret
 from shopgraph.errors import DomainError
 from shopgraph.explore import ADMIN_GRAPHIQL, STOREFRONT_GRAPHIQL, api_reference
 from shopgraph.middleware import Cors, RequestGuard
+from shopgraph.observe import metrics
+from shopgraph.observe.requests import RequestObserver
+from shopgraph.observe.routes import TemplatedMount
 from shopgraph.rate_limits import RateLimit, RequestLimiter, parse_limit
 from shopgraph.rest_compat.context import presented_key
 from shopgraph.rest_compat.responses import domain_error_response, error_response, json_response
@@ -61,6 +65,16 @@ async def readyz(request: Request) -> Response:
         log.exception("database not reachable")
         return error_response(503, "DATABASE_UNAVAILABLE", "the database is not reachable")
     return json_response({"status": "ready"})
+
+
+async def metrics_page(request: Request) -> Response:
+    """Prometheus text format, for loopback clients or with the metrics token; to anyone else it does not exist."""
+    runtime: Runtime = request.app.state.runtime
+    client = request.client.host if request.client else None
+    if not metrics.may_read(client, request.headers.get("authorization"), runtime.settings.metrics_token):
+        return error_response(404, "NOT_FOUND", "Not Found")
+    body = metrics.exposition(outbox_pending=await count_pending(runtime.database))
+    return Response(body, media_type=metrics.CONTENT_TYPE)
 
 
 async def _domain_error(_request: Request, exc: Exception) -> Response:
@@ -119,9 +133,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             Route("/graphql", GraphQLDoor(storefront_view, _storefront_project)),
             Route("/admin/graphql", GraphQLDoor(admin_view, _admin_project)),
             Route("/docs", api_reference, methods=["GET"]),
-            Mount(STATIC_PREFIX, app=StaticAssets(), name="static"),
+            Route("/metrics", metrics_page, methods=["GET"]),
+            TemplatedMount(STATIC_PREFIX, app=StaticAssets(), name="static"),
         ],
         middleware=[
+            Middleware(RequestObserver),
             Middleware(
                 RequestGuard,
                 max_body_bytes=settings.max_body_bytes,

@@ -15,6 +15,8 @@ log = logging.getLogger("shopgraph")
 
 CORS_SCOPE_KEY = "shopgraph.cors_origins"
 REQUEST_ID_SCOPE_KEY = "shopgraph.request_id"
+# The ProjectState a request acts on, once its key (or path, or host) checked out.
+PROJECT_SCOPE_KEY = "shopgraph.project"
 
 
 def _json_start(status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> Message:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import DeliveryStatus, OutboxMessage
@@ -76,3 +76,12 @@ async def record_failure(database: Database, message: OutboxMessage, error: str,
         values["next_attempt_at"] = now_ms() + int(delay * 1000)
     async with database.write() as session:
         await session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
+
+
+async def count_pending(database: Database) -> int:
+    """Messages not yet delivered (and not failed for good), for the `shopgraph_outbox_pending` gauge."""
+    async with database.read() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == DeliveryStatus.PENDING)
+        )
+    return int(count or 0)

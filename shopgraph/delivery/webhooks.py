@@ -20,6 +20,7 @@ from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery,
 from shopgraph.db.statements import changed_rows
 from shopgraph.delivery.outbox import next_delay_seconds
 from shopgraph.ids import new_id, now_ms
+from shopgraph.observe.metrics import WEBHOOK_DELIVERIES
 from shopgraph.settings import Settings
 from shopgraph.webhooks.sender import ClientsByHost, Outcome, Webhook, send
 
@@ -28,6 +29,12 @@ log = logging.getLogger("shopgraph.webhooks")
 DELIVERY_BATCH = 20
 DEFAULT_LEASE_MS = 60_000
 MAX_ERROR_CHARS = 2000
+# A delivery's status after an attempt, as the metric's outcome label reads.
+_OUTCOMES: dict[str, str] = {
+    DeliveryStatus.DELIVERED: "delivered",
+    DeliveryStatus.PENDING: "retry",
+    DeliveryStatus.FAILED: "failed",
+}
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,7 @@ async def _attempt(clients: ClientsByHost, database: Database, settings: Setting
         allow_private=settings.allow_private_webhook_targets,
     )
     status = await record_attempt(database, claimed, outcome, settings.retry_schedule_seconds)
+    WEBHOOK_DELIVERIES.labels(_OUTCOMES.get(status, status)).inc()
     if outcome.error:
         log.info(
             "webhook %s of event %s, attempt %d: %s (%s)",

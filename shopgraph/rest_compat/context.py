@@ -12,7 +12,7 @@ from shopgraph.db.state import ProjectState
 from shopgraph.domain.catalog.snapshot import CatalogSnapshot
 from shopgraph.domain.stores.access import project_from_host_or_key, project_from_slug
 from shopgraph.domain.stores.config import StoreConfig
-from shopgraph.middleware import CORS_SCOPE_KEY
+from shopgraph.middleware import CORS_SCOPE_KEY, PROJECT_SCOPE_KEY
 from shopgraph.runtime import Runtime
 
 
@@ -66,4 +66,5 @@ async def store_of(request: Request, *, require_key: bool = True) -> Store:
     state = await project_state(request, require_key=require_key)
     config = await runtime.cache.config(state)
     request.scope[CORS_SCOPE_KEY] = config.cors_origins
+    request.scope[PROJECT_SCOPE_KEY] = state
     return Store(runtime, state, config)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 
+from shopgraph.observe.routes import TemplatedMount
 from shopgraph.rest_compat import cart_routes, catalog_routes, order_routes, webhook_routes
 from shopgraph.rest_compat.openapi import FAMILIES, openapi_document
 from shopgraph.rest_compat.responses import dumps, json_bytes
@@ -41,6 +42,6 @@ def rest_routes() -> list[BaseRoute]:
         Route("/api/v1/openapi.json", get_openapi, methods=["GET"]),
         Route("/api/v1/webhooks/stripe/{project_slug}", webhook_routes.stripe_webhook, methods=["POST"]),
         Route("/api/v1/webhooks/razorpay/{project_slug}", webhook_routes.razorpay_webhook, methods=["POST"]),
-        Mount(FAMILIES["aerostack"].replace("{projectSlug}", "{project_slug}"), routes=ECOMMERCE_ROUTES),
-        Mount(FAMILIES["aerocall"], routes=ECOMMERCE_ROUTES),
+        TemplatedMount(FAMILIES["aerostack"].replace("{projectSlug}", "{project_slug}"), routes=ECOMMERCE_ROUTES),
+        TemplatedMount(FAMILIES["aerocall"], routes=ECOMMERCE_ROUTES),
     ]

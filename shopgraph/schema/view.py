@@ -17,11 +17,10 @@ from shopgraph.db.state import ProjectState
 from shopgraph.errors import DomainError
 from shopgraph.explore import GraphiQLPage
 from shopgraph.lru import LRU
-from shopgraph.middleware import CORS_SCOPE_KEY, send_json_error
+from shopgraph.middleware import CORS_SCOPE_KEY, PROJECT_SCOPE_KEY, send_json_error
 from shopgraph.runtime import Runtime
 from shopgraph.schema.context import GraphQLContext
 
-PROJECT_SCOPE_KEY = "shopgraph.project"
 CLEAN_RESULT_SCOPE_KEY = "shopgraph.clean_result"
 Authenticate = Callable[[Request, Runtime], Awaitable[ProjectState]]
 _HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}

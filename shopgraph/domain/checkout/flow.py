@@ -24,6 +24,7 @@ from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.domain.stores.credentials import credentials_for
 from shopgraph.errors import Conflict, DomainError, InvalidInput, PaymentProviderError
 from shopgraph.ids import now_ms
+from shopgraph.observe.metrics import ORDERS_CREATED
 from shopgraph.payments import CHECKOUT_SESSION, PaymentRequest, PaymentSession, Provider, provider_for
 from shopgraph.settings import Settings
 
@@ -130,6 +131,7 @@ async def checkout(
         if replay is None:
             raise _in_progress() from exc
         return replay
+    ORDERS_CREATED.inc()
     provider = provider_for(config.payment_provider, credentials, settings, mode=mode)
     order = placed.order
     try:
