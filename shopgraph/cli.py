@@ -8,22 +8,28 @@ import json
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
+from shopgraph.db.backup import BackupRefused, backup_sqlite
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
+from shopgraph.db.reachable import DatabaseUnreachable, check_reachable
 from shopgraph.delivery.worker import Worker
 from shopgraph.domain.catalog.import_files import read_records
 from shopgraph.domain.catalog.imports import ImportSummary, import_products, import_target
 from shopgraph.domain.demo import load_demo_catalog
 from shopgraph.domain.stores.keys import issue_keys
 from shopgraph.domain.stores.projects import CreatedProject, create_project, project_by_slug
-from shopgraph.domain.stores.settings import update_store_settings
+from shopgraph.domain.stores.settings import SETTING_MEANINGS, update_store_settings
 from shopgraph.errors import DomainError, NotFound
-from shopgraph.settings import Settings
+from shopgraph.observe.logs import configure_logging, logging_config
+from shopgraph.observe.metrics import prepare_multiprocess_metrics
+from shopgraph.settings import VARIABLES, SettingError, Settings, check_no_unknown_variables
 
 DEMO_SLUG = "demo"
 PROGRESS_WIDTH = 30
@@ -157,69 +163,152 @@ Demo store {state}.
     )
 
 
+def _prepare_database(settings: Settings) -> None:
+    """Every command that uses the database first checks it answers, then brings it up to date (under a lock, so
+    servers started together migrate once)."""
+    check_reachable(settings.database_url)
+    upgrade_database(settings.database_url)
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
-    upgrade_database(settings.database_url)
+    _prepare_database(settings)
     if args.demo:
         _print_demo(args.host, args.port, *asyncio.run(_ensure_demo(settings)))
     if args.no_worker:
         os.environ["SHOPGRAPH_RUN_WORKER"] = "0"
+    if args.workers > 1:
+        prepare_multiprocess_metrics()
     uvicorn.run(
         "shopgraph.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level="info",
-        access_log=False,
+        log_config=logging_config(settings),
+        access_log=False,  # shopgraph writes one line per request itself, with the route and the project
+        proxy_headers=bool(args.forwarded_allow_ips),
+        forwarded_allow_ips=args.forwarded_allow_ips or None,
     )
 
 
+def _print_schema(args: argparse.Namespace) -> None:
+    from shopgraph.schema.sdl import schema_sdl
+
+    sys.stdout.write(schema_sdl(admin_schema=args.admin))
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> None:
+    result = backup_sqlite(settings.database_url, args.path, overwrite=args.overwrite)
+    print(f"backed up to {result.path} ({result.size_bytes:,} bytes)")
+
+
+def _table(rows: dict[str, str], heading: str) -> str:
+    width = max(map(len, rows)) + 2
+    wrap = textwrap.TextWrapper(width=110, initial_indent=" " * (width + 2), subsequent_indent=" " * (width + 2))
+    lines = [f"  {name.ljust(width)}{wrap.fill(meaning)[width + 2 :]}" for name, meaning in rows.items()]
+    return heading + "\n" + "\n".join(lines)
+
+
+def _environment_help() -> str:
+    rows = {variable.name: f"{variable.meaning} (default: {variable.default})" for variable in VARIABLES}
+    return _table(rows, "environment (all optional; a bad value stops the command with exit status 2):")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="shopgraph", description="A self-hosted commerce API.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="shopgraph",
+        description="A self-hosted commerce API.",
+        epilog=_environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"shopgraph {version('shopgraph')}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="apply migrations and start the API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for every interface")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port to listen on (default: %(default)s)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="API processes (default: 1); more than one wants PostgreSQL"
+    )
     serve.add_argument("--demo", action="store_true", help="make sure the demo project exists and print its keys")
     serve.add_argument("--no-worker", action="store_true", help="do not run the delivery worker in this process")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="ADDRESSES",
+        help="comma-separated addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are "
+        "believed (they then give the client address used by rate limits and /metrics); '' believes none "
+        "(default: %(default)s)",
+    )
 
     commands.add_parser("migrate", help="apply database migrations and exit")
-    commands.add_parser("worker", help="run only the background worker (sweeps), for several API processes")
+    commands.add_parser("worker", help="run only the delivery worker, for deployments with several API processes")
 
     project = commands.add_parser("project", help="create and configure projects")
-    project_commands = project.add_subparsers(dest="project_command", required=True)
+    project_commands = project.add_subparsers(dest="project_command", required=True, metavar="COMMAND")
     create = project_commands.add_parser("create", help="create a project and print its keys")
-    create.add_argument("slug")
-    create.add_argument("--name")
-    create.add_argument("--currency", default="USD")
+    create.add_argument("slug", help="the project's name in URLs: lower-case letters, digits and dashes")
+    create.add_argument("--name", help="the store's display name (default: the slug)")
+    create.add_argument("--currency", default="USD", help="ISO 4217 code of its prices (default: %(default)s)")
     create.add_argument("--demo", action="store_true", help="load the demo catalog")
-    create.add_argument("--json", action="store_true", help="print one JSON object")
-    change = project_commands.add_parser("set", help="change store settings: KEY=VALUE ...")
-    change.add_argument("slug")
-    change.add_argument("assignments", nargs="*", metavar="KEY=VALUE")
+    create.add_argument("--json", action="store_true", help="print one JSON object: slug, public_key, secret_key")
+    change = project_commands.add_parser(
+        "set",
+        help="change store settings: KEY=VALUE ...",
+        description="Change store settings; a running server sees them on its next request. Every change is "
+        "checked first: an unknown key or a bad value changes nothing.",
+        epilog=_table(SETTING_MEANINGS, "keys:"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    change.add_argument("slug", help="the project to change")
+    change.add_argument("assignments", nargs="*", metavar="KEY=VALUE", help="settings to change (keys below)")
 
     load = commands.add_parser("import", help="load products from a JSON or CSV file (see docs/import.md)")
     load.add_argument("slug", help="the project to import into")
     load.add_argument("file", type=Path, help="a .json or .csv file")
     load.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
+
+    schema = commands.add_parser("schema", help="the GraphQL schema, for code generators")
+    schema_commands = schema.add_subparsers(dest="schema_command", required=True, metavar="COMMAND")
+    export = schema_commands.add_parser("export", help="print the SDL of the storefront schema (/graphql)")
+    export.add_argument("--admin", action="store_true", help="the admin schema (/admin/graphql) instead")
+
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the SQLite database, also while the server runs"
+    )
+    backup.add_argument("path", type=Path, help="the file to write")
+    backup.add_argument("--overwrite", action="store_true", help="replace the file if it exists")
     return parser
+
+
+def _settings() -> Settings:
+    check_no_unknown_variables()
+    settings = Settings.from_env()
+    level = settings.log_level if "SHOPGRAPH_LOG_LEVEL" in os.environ else "WARNING"
+    configure_logging(settings, level=level)
+    return settings
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    if args.command == "schema":
+        _print_schema(args)
+        return 0
+    settings = _settings()
     if args.command == "serve":
         _serve(args, settings)
         return 0
-    upgrade_database(settings.database_url)
+    if args.command == "backup":
+        _backup(args, settings)
+        return 0
+    _prepare_database(settings)
     if args.command == "migrate":
         print("database is up to date")
         return 0
     if args.command == "worker":
+        configure_logging(settings)
         asyncio.run(_work(settings))
         return 0
     if args.command == "import":
@@ -245,15 +334,25 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    logging.basicConfig(level=os.environ.get("SHOPGRAPH_LOG_LEVEL", "WARNING"))
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    """Any failure is one line on stderr: exit status 2 for what the user can fix (settings, input), 1 otherwise."""
     try:
         sys.exit(run(argv))
-    except (DomainError, CommandError) as error:
-        print(f"shopgraph: {getattr(error, 'message', error)}", file=sys.stderr)
-        sys.exit(2)
+    except SettingError as error:
+        _fail(str(error))
+    except DatabaseUnreachable as error:
+        _fail(f"SHOPGRAPH_DATABASE_URL: {error}")
+    except (DomainError, CommandError, BackupRefused) as error:
+        _fail(str(getattr(error, "message", error)))
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:
+        logging.getLogger("shopgraph").debug("unexpected failure", exc_info=True)
+        _fail(f"unexpected {type(error).__name__}: {error} (SHOPGRAPH_LOG_LEVEL=DEBUG shows where)", status=1)
+
+
+def _fail(message: str, status: int = 2) -> None:
+    print(f"shopgraph: {message}", file=sys.stderr)
+    sys.exit(status)
 
 
 if __name__ == "__main__":
