@@ -11,7 +11,7 @@ from shopgraph.middleware import PROJECT_SCOPE_KEY, REQUEST_ID_SCOPE_KEY
 from shopgraph.observe.metrics import REQUESTS
 from shopgraph.observe.routes import route_template
 
-access_log = logging.getLogger("shopgraph.access")
+access_log = logging.getLogger("shopgraph.access")  # its lines carry nothing a client wrote; see logs.py
 
 # Any other method is counted as OTHER: a label must not take whatever a client sends.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
