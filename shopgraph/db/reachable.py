@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -39,9 +40,17 @@ def _reason(error: BaseException) -> str:
     return message
 
 
+def _open_sqlite(url: str) -> None:
+    # The standard library's driver: aiosqlite's thread would outlive a failed connect and print its traceback.
+    connection = sqlite3.connect(make_url(url).database or "", timeout=CONNECT_TIMEOUT_SECONDS)
+    try:
+        connection.execute("SELECT 1")
+    finally:
+        connection.close()
+
+
 async def _connect(url: str) -> None:
-    arguments = {} if is_sqlite(url) else {"connect_args": {"timeout": CONNECT_TIMEOUT_SECONDS}}
-    engine = create_engine(url, **arguments)
+    engine = create_engine(url, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -52,7 +61,10 @@ async def _connect(url: str) -> None:
 def check_reachable(url: str) -> None:
     """Connects once; raises DatabaseUnreachable with the reason, and the URL without its password."""
     try:
-        asyncio.run(asyncio.wait_for(_connect(url), CONNECT_TIMEOUT_SECONDS + 1))
+        if is_sqlite(url):
+            _open_sqlite(url)
+        else:
+            asyncio.run(asyncio.wait_for(_connect(url), CONNECT_TIMEOUT_SECONDS + 1))
     except TimeoutError:
         raise DatabaseUnreachable(f"no answer from {shown_url(url)} within {CONNECT_TIMEOUT_SECONDS} seconds") from None
     except Exception as error:
