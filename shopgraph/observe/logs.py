@@ -78,12 +78,17 @@ class JsonFormatter(_UtcTimes, OrjsonFormatter):
         return line if record.name == ACCESS_LOGGER else self.redact(line)
 
 
-class HideRows(logging.Filter):
-    """SQLAlchemy logs result rows at DEBUG, provider secrets among them; hide_parameters covers the statements."""
+class HideValues(logging.Filter):
+    """At DEBUG, SQLAlchemy logs result rows and aiosqlite every call with its arguments, provider secrets among
+    them; the values are dropped (the engine's hide_parameters covers the statements' own lines)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG:
+            return True
         if record.name.startswith("sqlalchemy.engine") and isinstance(record.msg, str) and record.msg.startswith("Row"):
             record.msg, record.args = "Row (values hidden)", None
+        elif record.name == "aiosqlite" and record.args:
+            record.args = tuple("(values hidden)" for _ in record.args)
         return True
 
 
@@ -101,12 +106,12 @@ def logging_config(settings: Settings, *, level: str | None = None, stream: Text
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"shopgraph": {"()": formatter, "secrets": settings.secrets()}},
-        "filters": {"hide_rows": {"()": HideRows}},
+        "filters": {"hide_values": {"()": HideValues}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
                 "formatter": "shopgraph",
-                "filters": ["hide_rows"],
+                "filters": ["hide_values"],
                 "stream": stream if stream is not None else "ext://sys.stderr",
             }
         },
