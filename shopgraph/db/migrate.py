@@ -8,8 +8,23 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+# Any constant: every shopgraph process that migrates a PostgreSQL database takes this advisory lock first.
+MIGRATION_LOCK_KEY = 7_350_182_764_001
+
+
+def take_migration_lock(connection: Connection) -> None:
+    """The second migration waits for the first to commit, then finds the database at head and does nothing.
+
+    On PostgreSQL a transaction-level advisory lock, released at commit or rollback. On SQLite the migration's
+    transaction begins with `BEGIN IMMEDIATE` (env.py), which has the same effect.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
 
 def alembic_config(url: str) -> Config:
