@@ -34,6 +34,7 @@ from shopgraph.settings import VARIABLES, SettingError, Settings, check_no_unkno
 DEMO_SLUG = "demo"
 PROGRESS_WIDTH = 30
 PROGRESS_LINE_EVERY = 100
+WORKER_START_SECONDS = 60
 
 
 class CommandError(Exception):
@@ -190,6 +191,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         access_log=False,  # shopgraph writes one line per request itself, with the route and the project
         proxy_headers=bool(args.forwarded_allow_ips),
         forwarded_allow_ips=args.forwarded_allow_ips or None,
+        # A worker process imports the whole application before it answers the supervisor's first ping.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )
 
 
