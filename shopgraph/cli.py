@@ -28,7 +28,7 @@ from shopgraph.domain.stores.projects import CreatedProject, create_project, pro
 from shopgraph.domain.stores.settings import SETTING_MEANINGS, update_store_settings
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.observe.logs import configure_logging, logging_config
-from shopgraph.observe.metrics import prepare_multiprocess_metrics
+from shopgraph.observe.metrics import prepare_multiprocess_metrics, serve_worker_metrics
 from shopgraph.settings import VARIABLES, SettingError, Settings, check_no_unknown_variables
 
 DEMO_SLUG = "demo"
@@ -247,7 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("migrate", help="apply database migrations and exit")
-    commands.add_parser("worker", help="run only the delivery worker, for deployments with several API processes")
+    worker = commands.add_parser(
+        "worker", help="run only the delivery worker, for deployments with several API processes"
+    )
+    worker.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="PORT",
+        help="also serve this worker's Prometheus metrics (webhook deliveries) on 127.0.0.1:PORT",
+    )
 
     project = commands.add_parser("project", help="create and configure projects")
     project_commands = project.add_subparsers(dest="project_command", required=True, metavar="COMMAND")
@@ -312,6 +320,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "worker":
         configure_logging(settings)
+        if args.metrics_port:
+            serve_worker_metrics(args.metrics_port)
         asyncio.run(_work(settings))
         return 0
     if args.command == "import":

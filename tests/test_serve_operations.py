@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,3 +118,32 @@ def test_metrics_add_up_the_requests_of_every_worker_process(tmp_path: Path) -> 
     assert "counter_999999.db" not in files and len(files) >= 2, files
     started = [line for line in stderr.read_text().splitlines() if "Started server process" in line]
     assert len(started) == 2
+
+
+def test_a_worker_of_its_own_serves_its_metrics_on_loopback(tmp_path: Path) -> None:
+    # given
+    port = free_port()
+    environment = {**shopgraph_environment(f"sqlite+aiosqlite:///{tmp_path / 'shopgraph.db'}")}
+    process = subprocess.Popen(
+        [str(SHOPGRAPH), "worker", "--metrics-port", str(port)],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        # when
+        deadline = time.monotonic() + 60
+        text = ""
+        while time.monotonic() < deadline and not text:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+            except httpx.TransportError:
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
+
+    # then
+    assert "shopgraph_webhook_deliveries_total" in text or "# TYPE shopgraph_webhook_deliveries counter" in text

@@ -24,6 +24,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
     multiprocess,
+    start_http_server,
 )
 from prometheus_client.core import GaugeMetricFamily
 
@@ -121,3 +122,8 @@ def prepare_multiprocess_metrics() -> Path:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     os.environ[MULTIPROCESS_DIR_VARIABLE] = str(folder)
     return folder
+
+
+def serve_worker_metrics(port: int) -> None:
+    """`shopgraph worker --metrics-port`: its own samples, on loopback, from a thread of prometheus_client's."""
+    start_http_server(port, addr="127.0.0.1")
