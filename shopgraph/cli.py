@@ -8,20 +8,18 @@ import json
 import logging
 import os
 import sys
-import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import TextIO
 from urllib.parse import quote
 
+from shopgraph.cli_help import environment_help, table
+from shopgraph.cli_import import import_file, print_import_summary
 from shopgraph.db.backup import BackupRefused, backup_sqlite
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
 from shopgraph.db.reachable import DatabaseUnreachable, check_reachable
 from shopgraph.delivery.worker import Worker
-from shopgraph.domain.catalog.import_files import read_records
-from shopgraph.domain.catalog.imports import ImportSummary, import_products, import_target
 from shopgraph.domain.demo import load_demo_catalog
 from shopgraph.domain.stores.keys import issue_keys
 from shopgraph.domain.stores.projects import CreatedProject, create_project, project_by_slug
@@ -29,11 +27,9 @@ from shopgraph.domain.stores.settings import SETTING_MEANINGS, update_store_sett
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.observe.logs import configure_logging, logging_config
 from shopgraph.observe.metrics import prepare_multiprocess_metrics, serve_worker_metrics
-from shopgraph.settings import VARIABLES, SettingError, Settings, check_no_unknown_variables
+from shopgraph.settings import SettingError, Settings, check_no_unknown_variables
 
 DEMO_SLUG = "demo"
-PROGRESS_WIDTH = 30
-PROGRESS_LINE_EVERY = 100
 WORKER_START_SECONDS = 60
 
 
@@ -85,44 +81,6 @@ async def _work(settings: Settings) -> None:
         await Worker(settings, database).run_forever()
     finally:
         await database.dispose()
-
-
-def _progress_reporter(stream: TextIO) -> Callable[[int, int], None]:
-    """A bar redrawn in place on a terminal; otherwise a line every PROGRESS_LINE_EVERY records."""
-
-    def redraw(done: int, total: int) -> None:
-        filled = PROGRESS_WIDTH * done // total
-        bar = "#" * filled + "." * (PROGRESS_WIDTH - filled)
-        stream.write(f"\r[{bar}] {done}/{total}" + ("\n" if done == total else ""))
-        stream.flush()
-
-    def print_line(done: int, total: int) -> None:
-        if done % PROGRESS_LINE_EVERY == 0 or done == total:
-            print(f"{done}/{total} records", file=stream, flush=True)
-
-    return redraw if stream.isatty() else print_line
-
-
-async def _import(settings: Settings, slug: str, path: Path, dry_run: bool) -> ImportSummary:
-    database = Database(settings.database_url)
-    try:
-        async with database.read() as session:
-            target = await import_target(session, slug)
-        records = read_records(path, target.currency)
-        progress = _progress_reporter(sys.stderr)
-        return await import_products(database, target.project_id, records, progress=progress, dry_run=dry_run)
-    finally:
-        await database.dispose()
-
-
-def _print_import_summary(summary: ImportSummary) -> None:
-    written = "dry run, nothing written: " if summary.dry_run else ""
-    print(
-        f"{written}{summary.created} created, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {summary.rejected} rejected"
-    )
-    for rejection in summary.rejections:
-        print(rejection)
 
 
 def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
@@ -207,23 +165,11 @@ def _backup(args: argparse.Namespace, settings: Settings) -> None:
     print(f"backed up to {result.path} ({result.size_bytes:,} bytes)")
 
 
-def _table(rows: dict[str, str], heading: str) -> str:
-    width = max(map(len, rows)) + 2
-    wrap = textwrap.TextWrapper(width=110, initial_indent=" " * (width + 2), subsequent_indent=" " * (width + 2))
-    lines = [f"  {name.ljust(width)}{wrap.fill(meaning)[width + 2 :]}" for name, meaning in rows.items()]
-    return heading + "\n" + "\n".join(lines)
-
-
-def _environment_help() -> str:
-    rows = {variable.name: f"{variable.meaning} (default: {variable.default})" for variable in VARIABLES}
-    return _table(rows, "environment (all optional; a bad value stops the command with exit status 2):")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shopgraph",
         description="A self-hosted commerce API.",
-        epilog=_environment_help(),
+        epilog=environment_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"shopgraph {version('shopgraph')}")
@@ -270,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="change store settings: KEY=VALUE ...",
         description="Change store settings; a running server sees them on its next request. Every change is "
         "checked first: an unknown key or a bad value changes nothing.",
-        epilog=_table(SETTING_MEANINGS, "keys:"),
+        epilog=table(SETTING_MEANINGS, "keys:"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     change.add_argument("slug", help="the project to change")
@@ -325,8 +271,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_work(settings))
         return 0
     if args.command == "import":
-        summary = asyncio.run(_import(settings, args.slug, args.file, args.dry_run))
-        _print_import_summary(summary)
+        summary = asyncio.run(import_file(settings, args.slug, args.file, args.dry_run))
+        print_import_summary(summary)
         return 1 if summary.rejected else 0
     if args.project_command == "create":
         created = asyncio.run(_create(settings, args.slug, args.name, args.currency, args.demo))

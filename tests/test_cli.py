@@ -20,10 +20,17 @@ from shopgraph.db.engine import Database
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
 from shopgraph.settings import Settings
 from tests.fakes.server import free_port
-from tests.support.cli import COMMAND_TIMEOUT_SECONDS, SHOPGRAPH, Cli, cli_in, shopgraph_environment, succeeded
+from tests.support.cli import (
+    COMMAND_TIMEOUT_SECONDS,
+    SHOPGRAPH,
+    Cli,
+    cli_in,
+    shopgraph_environment,
+    stop,
+    succeeded,
+)
 
 SERVER_START_TIMEOUT_SECONDS = 60
-SERVER_STOP_TIMEOUT_SECONDS = 15
 AEROSTACK_PRODUCTS = "/api/v1/public/projects/demo/ecommerce/products"
 AEROCALL_PRODUCTS = "/api/v1/ecommerce/products"
 DEMO_CONFIG = "/api/v1/public/projects/demo/ecommerce/config"
@@ -257,12 +264,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSer
             wait_until_healthy(process, base_url, stderr_path)
             yield RunningServer(base_url, working_directory, stdout_path.read_text())
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
+            stop(process)
 
 
 def test_serve_demo_creates_the_database_in_the_working_directory(demo_server: RunningServer) -> None:

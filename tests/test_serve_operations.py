@@ -14,8 +14,8 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.server import free_port
-from tests.support.cli import SHOPGRAPH, shopgraph_environment
-from tests.test_cli import SERVER_STOP_TIMEOUT_SECONDS, wait_until_healthy
+from tests.support.cli import SHOPGRAPH, shopgraph_environment, stop
+from tests.test_cli import wait_until_healthy
 
 ROUTE = "/api/v1/public/projects/{project_slug}/ecommerce/config"
 CONFIG = "/api/v1/public/projects/demo/ecommerce/config"
@@ -38,12 +38,7 @@ def serving(directory: Path, *options: str, environment: dict[str, str] | None =
             wait_until_healthy(process, base_url, stderr_path)
             yield base_url, stderr_path
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
+            stop(process)
 
 
 def requests_counted(metrics_text: str, route: str) -> float:
@@ -142,8 +137,7 @@ def test_a_worker_of_its_own_serves_its_metrics_on_loopback(tmp_path: Path) -> N
             except httpx.TransportError:
                 time.sleep(0.2)
     finally:
-        process.terminate()
-        process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
+        stop(process)
 
     # then
     assert "shopgraph_webhook_deliveries_total" in text or "# TYPE shopgraph_webhook_deliveries counter" in text

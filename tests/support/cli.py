@@ -57,3 +57,16 @@ def cli_in(directory: Path) -> Cli:
 def succeeded(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
     assert result.returncode == 0, result.stderr
     return result
+
+
+SERVER_STOP_TIMEOUT_SECONDS = 15
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, as systemd stops a unit; SIGKILL if it does not end in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
