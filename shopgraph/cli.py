@@ -27,6 +27,7 @@ from shopgraph.domain.stores.settings import SETTING_MEANINGS, update_store_sett
 from shopgraph.errors import DomainError, NotFound
 from shopgraph.observe.logs import configure_logging, logging_config
 from shopgraph.observe.metrics import prepare_multiprocess_metrics, serve_worker_metrics
+from shopgraph.observe.redaction import redact
 from shopgraph.settings import SettingError, Settings, check_no_unknown_variables
 
 DEMO_SLUG = "demo"
@@ -306,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(130)
     except Exception as error:
         logging.getLogger("shopgraph").debug("unexpected failure", exc_info=True)
-        _fail(f"unexpected {type(error).__name__}: {error} (SHOPGRAPH_LOG_LEVEL=DEBUG shows where)", status=1)
+        _fail(redact(f"unexpected {type(error).__name__}: {error} (SHOPGRAPH_LOG_LEVEL=DEBUG shows where)"), status=1)
 
 
 def _fail(message: str, status: int = 2) -> None:
