@@ -1,12 +1,13 @@
-"""Merchant webhooks as a library: endpoint secrets and signatures, where a webhook may go, one signed POST.
+"""Merchant webhooks as a library: signatures, where a webhook may go, one signed POST.
 
-It knows no table and no job: the domain checks an endpoint's URL with it, the worker sends with it.
+It knows no table and no job, and the domain does not import it: the worker sends with it. The check made when an
+endpoint is saved is `shopgraph.outbound`; the secret it is signed with is minted by `shopgraph.ids`.
 """
 
 from __future__ import annotations
 
 from shopgraph.webhooks.sender import ClientsByHost, Outcome, Webhook, send
-from shopgraph.webhooks.signing import body_signature, new_secret, signature_headers, standard_signature
+from shopgraph.webhooks.signing import body_signature, signature_headers, standard_signature
 from shopgraph.webhooks.targets import UnsafeTarget, check_url, is_public_address, pinned_target
 
 __all__ = [
@@ -17,7 +18,6 @@ __all__ = [
     "body_signature",
     "check_url",
     "is_public_address",
-    "new_secret",
     "pinned_target",
     "send",
     "signature_headers",

@@ -11,15 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 from collections.abc import Sequence
 
-SECRET_PREFIX = "whsec_"
-SECRET_BYTES = 32
-
-
-def new_secret() -> str:
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+from shopgraph.ids import WEBHOOK_SECRET_PREFIX
 
 
 def body_signature(secret: str, body: bytes) -> str:
@@ -29,7 +23,7 @@ def body_signature(secret: str, body: bytes) -> str:
 
 def standard_signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     """`v1,<base64>` as Standard Webhooks defines it."""
-    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    key = base64.b64decode(secret.removeprefix(WEBHOOK_SECRET_PREFIX))
     signed = f"{message_id}.{timestamp}.".encode() + body
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 

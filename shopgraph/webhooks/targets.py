@@ -1,9 +1,8 @@
-"""Where a webhook may go: http(s) only, and never into the server's own networks unless that is allowed.
+"""Where a webhook may go: the URL checked when saved (shopgraph.outbound), and before every attempt.
 
-A URL is checked twice. When an endpoint is saved: its scheme, its host, and no literal private address or
-`localhost`. Before every attempt: every address its host resolves to. The request then goes to the address that
-was checked, with the name in the Host header and TLS SNI, so a DNS answer that changes in between (rebinding)
-cannot send it elsewhere.
+Before every attempt, every address its host resolves to is checked. The request then goes to the address that was
+checked, with the name in the Host header and TLS SNI, so a DNS answer that changes in between (rebinding) cannot
+send it elsewhere.
 """
 
 from __future__ import annotations
@@ -16,21 +15,9 @@ from typing import Any
 
 import httpx
 
-INVALID_URL = "INVALID_URL"
-URL_NOT_ALLOWED = "URL_NOT_ALLOWED"
-MAX_URL_LENGTH = 2000
-SCHEMES = ("http", "https")
+from shopgraph.outbound import IPAddress, UnsafeTarget, check_url, is_public_address
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-class UnsafeTarget(Exception):
-    """The URL may not be called; `code` tells a malformed URL from a refused destination."""
-
-    def __init__(self, message: str, code: str = URL_NOT_ALLOWED) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+__all__ = ["Target", "UnsafeTarget", "check_url", "is_public_address", "pinned_target", "resolve_addresses"]
 
 
 @dataclass(frozen=True)
@@ -40,47 +27,6 @@ class Target:
     url: httpx.URL
     headers: dict[str, str] = field(default_factory=dict)
     extensions: dict[str, Any] = field(default_factory=dict)
-
-
-def is_public_address(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
-
-
-def _literal_address(host: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return None
-
-
-def check_url(url: object, *, allow_private: bool) -> httpx.URL:
-    """The URL parsed, if its shape is acceptable; raises UnsafeTarget otherwise. Resolves nothing."""
-    if not isinstance(url, str) or not url or len(url) > MAX_URL_LENGTH or any(c.isspace() or ord(c) < 32 for c in url):
-        raise UnsafeTarget(f"url: an http(s) URL of at most {MAX_URL_LENGTH} characters", INVALID_URL)
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise UnsafeTarget(f"url: not a valid URL ({exc})", INVALID_URL) from exc
-    if parsed.scheme not in SCHEMES or not parsed.host:
-        raise UnsafeTarget("url: must start with http:// or https:// and name a host", INVALID_URL)
-    if allow_private:
-        return parsed
-    host = parsed.host.rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        raise UnsafeTarget("url: localhost is not allowed as a webhook target")
-    literal = _literal_address(host)
-    if literal is not None and not is_public_address(literal):
-        raise UnsafeTarget(f"url: {host} is a loopback, private or reserved address, not allowed as a webhook target")
-    return parsed
 
 
 async def resolve_addresses(host: str, port: int) -> list[IPAddress]:

@@ -10,7 +10,8 @@ import time
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from shopgraph.webhooks import body_signature, new_secret, signature_headers
+from shopgraph.ids import new_webhook_secret as new_secret
+from shopgraph.webhooks import body_signature, signature_headers
 
 BODY = b'{"id":"evt_1","type":"order.paid","created_at":1700000000000,"project":"demo","data":{}}'
 

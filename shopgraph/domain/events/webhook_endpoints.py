@@ -12,9 +12,8 @@ from shopgraph.db.statements import changed_rows
 from shopgraph.domain.events.error_codes import EventErrorCode
 from shopgraph.domain.events.merchant_events import EVENT_TYPES
 from shopgraph.errors import Conflict, InvalidInput, NotFound
-from shopgraph.ids import new_id, now_ms
-from shopgraph.webhooks.signing import new_secret
-from shopgraph.webhooks.targets import UnsafeTarget, check_url
+from shopgraph.ids import new_id, new_webhook_secret, now_ms
+from shopgraph.outbound import UnsafeTarget, check_url
 
 MAX_ENDPOINTS_PER_PROJECT = 20
 MAX_DESCRIPTION = 500
@@ -76,7 +75,7 @@ async def create_endpoint(
         url=_url(url, allow_private_targets),
         description=_description(description),
         events=_events(events or []),
-        secret=new_secret(),
+        secret=new_webhook_secret(),
         enabled=True,
     )
     count = await session.scalar(
@@ -123,7 +122,7 @@ async def update_endpoint(
     now = now_ms()
     secret = None
     if rotate_secret:
-        secret = new_secret()
+        secret = new_webhook_secret()
         changes.update(
             previous_secret=endpoint.secret, previous_secret_expires_at=now + PREVIOUS_SECRET_VALID_MS, secret=secret
         )
