@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shopgraph.assets import STATIC_PREFIX, StaticAssets
+from shopgraph.dashboard import dashboard_mount
 from shopgraph.db.state import ProjectState
 from shopgraph.delivery.outbox import count_pending
 from shopgraph.delivery.worker import Worker
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             Route("/admin/graphql", GraphQLDoor(admin_view, _admin_project)),
             Route("/docs", api_reference, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
+            dashboard_mount(settings),
             TemplatedMount(STATIC_PREFIX, app=StaticAssets(), name="static"),
         ],
         middleware=[

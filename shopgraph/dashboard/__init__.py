@@ -1,0 +1,40 @@
+"""The merchant dashboard at `/dashboard`: server-rendered pages over the admin API's domain functions."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+
+from shopgraph.dashboard import orders
+from shopgraph.dashboard.sign_in import SignInPages
+from shopgraph.dashboard.web import PREFIX, STATIC_DIRECTORY, redirect, signed_in_page
+from shopgraph.settings import Settings
+
+__all__ = ["dashboard_mount"]
+
+
+async def _stylesheet(_request: Request) -> Response:
+    return FileResponse(
+        STATIC_DIRECTORY / "dashboard.css", media_type="text/css", headers={"cache-control": "max-age=300"}
+    )
+
+
+async def _home(_request: Request) -> Response:
+    return redirect("/orders")
+
+
+def dashboard_mount(settings: Settings) -> Mount:
+    sign_in = SignInPages(settings.redis_url)
+    return Mount(
+        PREFIX,
+        routes=[
+            Route("/", _home, methods=["GET"]),
+            Route("/login", sign_in.login, methods=["GET", "POST"]),
+            Route("/logout", sign_in.logout, methods=["POST"]),
+            Route("/dashboard.css", _stylesheet, methods=["GET"]),
+            Route("/orders", signed_in_page(orders.order_list), methods=["GET"]),
+            Route("/orders/{order_id}", signed_in_page(orders.order_detail), methods=["GET"]),
+            Route("/orders/{order_id}/{action}", signed_in_page(orders.order_action), methods=["POST"]),
+        ],
+    )
