@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from shopgraph.assets import STATIC_PREFIX, StaticAssets
 from shopgraph.dashboard import dashboard_mount
+from shopgraph.dashboard.admin_graphql import has_session_cookie, project_of_session
 from shopgraph.db.state import ProjectState
 from shopgraph.delivery.outbox import count_pending
 from shopgraph.delivery.worker import Worker
@@ -50,6 +51,8 @@ async def _storefront_project(request: Request, runtime: Runtime) -> ProjectStat
 
 
 async def _admin_project(request: Request, runtime: Runtime) -> ProjectState:
+    if presented_key(request) is None and has_session_cookie(request):
+        return await project_of_session(request, runtime)
     return require_secret(await _storefront_project(request, runtime))
 
 

@@ -73,7 +73,7 @@ def set_session_cookie(request: Request, response: Response, cookie_id: str) -> 
         COOKIE,
         cookie_id,
         max_age=IDLE_MS // 1000,
-        path=PREFIX,
+        path="/",
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
@@ -81,7 +81,7 @@ def set_session_cookie(request: Request, response: Response, cookie_id: str) -> 
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:
-    response.delete_cookie(COOKIE, path=PREFIX, httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https")
 
 
 async def current(request: Request) -> SignedIn | None:

@@ -29,7 +29,7 @@ async def test_a_secret_key_opens_a_session_whose_cookie_holds_only_a_random_id(
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
-    assert "Max-Age=43200" in cookie and "Path=/dashboard" in cookie
+    assert "Max-Age=43200" in cookie and "Path=/;" in cookie
     cookie_id = client.cookies["shopgraph_dashboard"]
     assert demo.secret_key not in cookie and demo.secret_key not in response.headers["location"]
     [row] = await _sessions(runtime)
@@ -65,7 +65,7 @@ async def test_signing_out_ends_the_session_row(client: httpx.AsyncClient, runti
     assert response.status_code == 303 and response.headers["location"] == "/dashboard/login"
     assert await _sessions(runtime) == []
     # The old id, replayed, opens nothing: the row is gone for every process.
-    client.cookies.set("shopgraph_dashboard", cookie_id, path="/dashboard")
+    client.cookies.set("shopgraph_dashboard", cookie_id, path="/")
     again = await client.get("/dashboard/orders")
     assert again.status_code == 303 and again.headers["location"] == "/dashboard/login"
 
