@@ -50,6 +50,7 @@ class Settings:
     worker_interval_seconds: float = 2.0
     worker_lease_seconds: float = 60.0
     rate_limit: str | None = "1200/minute"
+    failed_lookup_limit: str | None = "30/minute"
     redis_url: str | None = None
     allow_private_webhook_targets: bool = False
     webhook_timeout_seconds: float = 10.0
@@ -214,6 +215,13 @@ VARIABLES: tuple[Variable, ...] = (
         read.rate_limit,
         "requests per client address (20/second, off, ...); over it: 429 with Retry-After",
         default="1200/minute",
+    ),
+    Variable(
+        "SHOPGRAPH_FAILED_LOOKUP_LIMIT",
+        "failed_lookup_limit",
+        read.rate_limit,
+        "failed key checks and order lookups per client address; over it: 429 with Retry-After for the window",
+        default="30/minute",
     ),
     Variable(
         "SHOPGRAPH_REDIS_URL",
