@@ -142,6 +142,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 RequestGuard,
                 max_body_bytes=settings.max_body_bytes,
                 max_query_string_bytes=settings.max_query_string_bytes,
+                body_timeout=settings.body_timeout_seconds,
             ),
             Middleware(Cors),
             Middleware(RateLimit, limiter=_limiter(settings, settings.rate_limit)),

@@ -42,6 +42,7 @@ class Settings:
     graphql_max_batch: int = 10
     max_body_bytes: int = 1024 * 1024
     max_query_string_bytes: int = 4096
+    body_timeout_seconds: float = 30.0
     cart_ttl_days: int = 30
     run_worker: bool = True
     smtp_url: str | None = None
@@ -208,6 +209,13 @@ VARIABLES: tuple[Variable, ...] = (
         read.seconds,
         "how long a merchant's server has to answer a webhook",
         default="10",
+    ),
+    Variable(
+        "SHOPGRAPH_BODY_TIMEOUT_SECONDS",
+        "body_timeout_seconds",
+        read.seconds,
+        "how long a client has to send a whole request body; slower: 408 and the connection is closed",
+        default="30",
     ),
     Variable(
         "SHOPGRAPH_RATE_LIMIT",
