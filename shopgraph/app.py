@@ -29,7 +29,7 @@ from shopgraph.middleware import Cors, RequestGuard
 from shopgraph.observe import metrics
 from shopgraph.observe.requests import RequestObserver
 from shopgraph.observe.routes import TemplatedMount
-from shopgraph.rate_limits import RateLimit, RequestLimiter, parse_limit
+from shopgraph.rate_limits import FailureBrake, RateLimit, RequestLimiter, parse_limit
 from shopgraph.rest_compat.context import presented_key
 from shopgraph.rest_compat.responses import domain_error_response, error_response, json_response
 from shopgraph.rest_compat.routes import rest_routes
@@ -94,8 +94,8 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
     )
 
 
-def _limiter(settings: Settings) -> RequestLimiter | None:
-    limit = parse_limit(settings.rate_limit)
+def _limiter(settings: Settings, value: str | None) -> RequestLimiter | None:
+    limit = parse_limit(value)
     return None if limit is None else RequestLimiter(limit, settings.redis_url)
 
 
@@ -147,9 +147,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 RequestGuard,
                 max_body_bytes=settings.max_body_bytes,
                 max_query_string_bytes=settings.max_query_string_bytes,
+                body_timeout=settings.body_timeout_seconds,
             ),
             Middleware(Cors),
-            Middleware(RateLimit, limiter=_limiter(settings)),
+            Middleware(RateLimit, limiter=_limiter(settings, settings.rate_limit)),
+            Middleware(FailureBrake, limiter=_limiter(settings, settings.failed_lookup_limit)),
         ],
         exception_handlers={DomainError: _domain_error, HTTPException: _http_error},
         lifespan=lifespan,

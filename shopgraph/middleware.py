@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
+import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,13 +37,28 @@ class BodyTooLarge(DomainError):
     code = "PAYLOAD_TOO_LARGE"
 
 
-class RequestGuard:
-    """Gives each request an id, refuses oversized input, and turns any unexpected failure into a masked 500."""
+class BodyTimeout(Exception):
+    """Not a DomainError: no route answers it, so it reaches the guard, which answers 408 and closes the connection."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_query_string_bytes: int) -> None:
+
+class ClientLeft(Exception):
+    """The client went away before its body was all sent: nothing to answer, nothing to log as a failure."""
+
+
+class RequestGuard:
+    """Gives each request an id, refuses oversized or slow input, and turns any unexpected failure into a masked 500.
+
+    The whole body must arrive within `body_timeout` seconds of the first read: a client trickling bytes is cut off
+    with a 408 however often it sends one.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, max_query_string_bytes: int, body_timeout: float = 30.0
+    ) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.max_query = max_query_string_bytes
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,14 +80,25 @@ class RequestGuard:
                 return
         started = False
         received = 0
+        deadline: float | None = None
+        body_done = False
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, deadline, body_done
+            if body_done:
+                return await receive()
+            deadline = deadline or time.monotonic() + self.body_timeout
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise BodyTimeout from None
+            if message["type"] == "http.disconnect":
+                raise ClientLeft
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
                     raise BodyTooLarge(f"the body is larger than {self.max_body} bytes")
+                body_done = not message.get("more_body", False)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -82,7 +110,18 @@ class RequestGuard:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except Exception:
+        except ClientLeft:
+            log.info("client left before sending its whole body (request id %s)", request_id)
+        except Exception as error:
+            if _caused_by(error, ClientLeft):
+                log.info("client left before sending its whole body (request id %s)", request_id)
+                return
+            if _caused_by(error, BodyTimeout):
+                log.info("body too slow, connection closed (request id %s)", request_id)
+                if not started:
+                    message = f"the body did not arrive within {self.body_timeout:g} seconds"
+                    await send_json_error(send, 408, "REQUEST_TIMEOUT", message, [id_header, (b"connection", b"close")])
+                return
             log.exception("unexpected failure (request id %s)", request_id)
             if not started:
                 await send_json_error(
@@ -92,6 +131,16 @@ class RequestGuard:
                     f"something went wrong on our side (request id {request_id})",
                     [id_header],
                 )
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """True when `kind` is anywhere in the chain of causes (a framework may wrap what the receive channel raised)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class Cors:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Overflow
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -79,8 +79,15 @@ def to_json_number(minor: int, currency: str) -> int | float:
     return float(to_decimal(minor, currency))
 
 
+# Larger than any price: 10**15 main units. Checked before scaling, so an exponent bomb such as `1e999999` is refused
+# without arithmetic on it.
+MAX_AMOUNT_DIGITS = 15
+# Exact arithmetic on what is left: a result that would need rounding is refused rather than rounded.
+_EXACT = Context(prec=MAX_AMOUNT_DIGITS + 8, traps=[InvalidOperation, Overflow, Inexact])
+
+
 def parse_amount(value: object, currency: str) -> int:
-    """Main units (string, int or float as written) to minor units; raises ValueError if not exact."""
+    """Main units (string, int or float as written) to minor units; raises ValueError if not exact or too large."""
     if isinstance(value, bool):
         raise ValueError("not a number")
     try:
@@ -89,8 +96,15 @@ def parse_amount(value: object, currency: str) -> int:
         raise ValueError("not a number") from exc
     if not amount.is_finite():
         raise ValueError("not a number")
-    scaled = amount.scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
+    if amount.is_zero():
+        return 0
+    if amount.adjusted() >= MAX_AMOUNT_DIGITS:
+        raise ValueError("too large")
+    try:
+        scaled = amount.scaleb(exponent(currency), _EXACT)
+    except ArithmeticError as exc:
+        raise ValueError(f"more decimal places than {currency} has") from exc
+    if scaled != scaled.to_integral_value(context=_EXACT):
         raise ValueError(f"more decimal places than {currency} has")
     return int(scaled)
 

@@ -9,7 +9,7 @@ import time
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopgraph.middleware import send_json_error
 
@@ -44,6 +44,23 @@ class RequestLimiter:
             return None
         return max(1, math.ceil(stats.reset_time - time.time()))
 
+    async def locked_for(self, client: str) -> int | None:
+        """Without counting: None while `client` has failures left in this window, else the seconds to wait."""
+        try:
+            if await self.strategy.test(self.limit, "failed", client):
+                return None
+            stats = await self.strategy.get_window_stats(self.limit, "failed", client)
+        except Exception:
+            log.warning("rate limit store unreachable; failures not limited", exc_info=True)
+            return None
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def count_failure(self, client: str) -> None:
+        try:
+            await self.strategy.hit(self.limit, "failed", client)
+        except Exception:
+            log.warning("rate limit store unreachable; failure not counted", exc_info=True)
+
 
 class RateLimit:
     """ASGI middleware: 429 with `Retry-After` once a client (its address) goes over the limit."""
@@ -68,3 +85,49 @@ class RateLimit:
             f"too many requests; try again in {wait} seconds",
             [(b"retry-after", str(wait).encode())],
         )
+
+
+def is_failed_guess(scope: Scope, status: int) -> bool:
+    """A key that opened nothing, or an order id and email that matched no order."""
+    if status == 401:
+        return True
+    return status == 404 and scope["method"] == "GET" and "/orders/" in scope["path"]
+
+
+class FailureBrake:
+    """ASGI middleware: an address that keeps failing key checks or order lookups is refused for the window.
+
+    Stricter than the general limit, and counted only on failures, so honest traffic never meets it.
+    """
+
+    def __init__(self, app: ASGIApp, *, limiter: RequestLimiter | None) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.limiter is None or scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        wait = await self.limiter.locked_for(address)
+        if wait is not None:
+            await send_json_error(
+                send,
+                429,
+                "RATE_LIMITED",
+                f"too many failed attempts; try again in {wait} seconds",
+                [(b"retry-after", str(wait).encode())],
+            )
+            return
+        status = 0
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if is_failed_guess(scope, status):
+            await self.limiter.count_failure(address)

@@ -42,6 +42,7 @@ class Settings:
     graphql_max_batch: int = 10
     max_body_bytes: int = 1024 * 1024
     max_query_string_bytes: int = 4096
+    body_timeout_seconds: float = 30.0
     cart_ttl_days: int = 30
     run_worker: bool = True
     smtp_url: str | None = None
@@ -50,6 +51,7 @@ class Settings:
     worker_interval_seconds: float = 2.0
     worker_lease_seconds: float = 60.0
     rate_limit: str | None = "1200/minute"
+    failed_lookup_limit: str | None = "30/minute"
     redis_url: str | None = None
     allow_private_webhook_targets: bool = False
     webhook_timeout_seconds: float = 10.0
@@ -209,11 +211,25 @@ VARIABLES: tuple[Variable, ...] = (
         default="10",
     ),
     Variable(
+        "SHOPGRAPH_BODY_TIMEOUT_SECONDS",
+        "body_timeout_seconds",
+        read.seconds,
+        "how long a client has to send a whole request body; slower: 408 and the connection is closed",
+        default="30",
+    ),
+    Variable(
         "SHOPGRAPH_RATE_LIMIT",
         "rate_limit",
         read.rate_limit,
         "requests per client address (20/second, off, ...); over it: 429 with Retry-After",
         default="1200/minute",
+    ),
+    Variable(
+        "SHOPGRAPH_FAILED_LOOKUP_LIMIT",
+        "failed_lookup_limit",
+        read.rate_limit,
+        "failed key checks and order lookups per client address; over it: 429 with Retry-After for the window",
+        default="30/minute",
     ),
     Variable(
         "SHOPGRAPH_REDIS_URL",

@@ -41,7 +41,7 @@ _PRODUCT_QUERY = [
         "style": "deepObject",
         "explode": True,
         "schema": {"type": "object", "additionalProperties": {"type": "string"}},
-        "description": "attr.<name>=<value>: custom attributes, repeatable, all must match",
+        "description": "attr[<name>]=<value> (or attr.<name>=<value>): custom attributes, repeatable, all must match",
     },
 ]
 

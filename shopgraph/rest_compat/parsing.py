@@ -12,6 +12,8 @@ from shopgraph.errors import InvalidParameter
 
 _WHOLE = re.compile(r"^-?\d{1,9}$")
 _ATTRIBUTE_PREFIX = "attr."
+# OpenAPI's deepObject form of the same filter, which generated clients send.
+_DEEP_ATTRIBUTE = re.compile(r"^attr\[([^\[\]]+)\]$")
 
 
 def whole_number(params: QueryParams, name: str, default: int) -> int:
@@ -50,11 +52,6 @@ def text(params: QueryParams, name: str) -> str | None:
 
 
 def product_query(params: QueryParams, currency: str) -> ProductQuery:
-    attributes = tuple(
-        (key[len(_ATTRIBUTE_PREFIX) :], value.strip())
-        for key, value in params.multi_items()
-        if key.startswith(_ATTRIBUTE_PREFIX)
-    )
     return ProductQuery(
         page=whole_number(params, "page", 1),
         limit=whole_number(params, "limit", 20),
@@ -64,5 +61,18 @@ def product_query(params: QueryParams, currency: str) -> ProductQuery:
         min_price_minor=amount(params, "min_price", currency),
         max_price_minor=amount(params, "max_price", currency),
         in_stock=boolean(params, "in_stock"),
-        attributes=attributes,
+        attributes=attribute_filters(params),
     )
+
+
+def attribute_filters(params: QueryParams) -> tuple[tuple[str, str], ...]:
+    """`attr.color=red` as the guides write it, or `attr[color]=red` as the OpenAPI document's deepObject does."""
+    filters = []
+    for key, value in params.multi_items():
+        if key.startswith(_ATTRIBUTE_PREFIX):
+            filters.append((key[len(_ATTRIBUTE_PREFIX) :], value.strip()))
+        elif key.startswith("attr["):
+            if (deep := _DEEP_ATTRIBUTE.match(key)) is None:
+                raise InvalidParameter("attr", f"{key[:40]!r} is not attr[<name>]")
+            filters.append((deep.group(1), value.strip()))
+    return tuple(filters)

@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from shopgraph.schema.extensions import DomainErrors
+from shopgraph.schema.extensions import DomainErrors, OneOperation
 from shopgraph.settings import Settings
 
 
@@ -32,6 +32,7 @@ def build_schema(settings: Settings, query: type, mutation: type | None = None) 
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         ValidationCache,
+        OneOperation,
         DomainErrors,
     ]
     if not settings.graphql_introspection:

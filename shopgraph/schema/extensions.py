@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from shopgraph.errors import DomainError
@@ -26,7 +26,8 @@ class DomainErrors(SchemaExtension):
     @staticmethod
     def _render(error: GraphQLError) -> GraphQLError:
         original = error.original_error
-        if original is None:
+        if original is None or isinstance(original, GraphQLError) or error.path is None:
+            # No resolver ran: a request error such as a variable GraphQL could not coerce, whose message is the answer.
             return error
         if isinstance(original, DomainError):
             extensions = {"code": original.code}
@@ -35,3 +36,17 @@ class DomainErrors(SchemaExtension):
             return GraphQLError(original.message, nodes=error.nodes, path=error.path, extensions=extensions)
         log.error("unexpected GraphQL failure at %s", error.path, exc_info=original)
         return GraphQLError(MASKED_MESSAGE, nodes=error.nodes, path=error.path, extensions={"code": "INTERNAL_ERROR"})
+
+
+class OneOperation(SchemaExtension):
+    """A document of several operations needs `operationName`, as the GraphQL spec says (Strawberry runs the first)."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context._provided_operation_name is None:
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(operations) > 1:
+                error = GraphQLError("Must provide operation name if query contains multiple operations.")
+                context.pre_execution_errors = [*(context.pre_execution_errors or []), error]
+        yield

@@ -68,6 +68,9 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        if request.method == "POST" and not await self._is_operation_shaped(request):
+            await send_json_error(send, 400, "BAD_REQUEST", "the body must be a JSON object, or a list of them")
+            return
         key = await self._response_cache_key(request)
         snapshot = await self.runtime.cache.catalog(scope[PROJECT_SCOPE_KEY]) if key is not None else None
         if snapshot is not None and (cached := snapshot.rendered.get(key)) is not None:
@@ -82,6 +85,19 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
         if snapshot is not None and response.status_code == 200 and scope.get(CLEAN_RESULT_SCOPE_KEY):
             snapshot.rendered.put(key, bytes(response.body))
         await response(scope, receive, send)
+
+    @staticmethod
+    async def _is_operation_shaped(request: Request) -> bool:
+        """A JSON body is one operation (an object) or a batch (a non-empty list of objects); forms are Strawberry's."""
+        if "json" not in request.headers.get("content-type", ""):
+            return True
+        try:
+            data = json.loads(await request.body())
+        except ValueError:
+            return True  # Strawberry answers malformed JSON with its own 400
+        if isinstance(data, list):
+            return bool(data) and all(isinstance(item, dict) for item in data)
+        return isinstance(data, dict)
 
     async def _response_cache_key(self, request: Request) -> tuple[str, int, bytes] | None:
         """A key for a POSTed catalog-only query: the body itself, with the settings version it was answered at."""

@@ -184,3 +184,31 @@ async def test_a_retry_with_the_same_idempotency_key_returns_the_same_order(
     assert first.json() == second.json()
     assert (other_body.status_code, other_body.json()["code"]) == (409, "IDEMPOTENCY_KEY_REUSED")
     assert await stock_of(runtime, "ceramic-mug") == 119
+
+
+async def test_a_wrong_email_costs_what_an_unknown_order_id_does(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store, catalog: dict[str, dict[str, Any]]
+) -> None:
+    # given
+    await fill_cart(client, demo, "t", [(catalog["canvas-tote"]["id"], 1)])
+    order_id = (await client.post(demo.aerostack("/checkout"), json=checkout_body("t"), headers=demo.auth)).json()[
+        "orderId"
+    ]
+    unknown_id = "ord_" + "0" * (len(order_id) - 4)
+
+    async def statements(order: str, email: str, status: int) -> int:
+        before = runtime.database.statements
+        response = await client.get(demo.aerocall(f"/orders/{order}"), params={"email": email}, headers=demo.auth)
+        assert response.status_code == status, response.text
+        return runtime.database.statements - before
+
+    await statements(order_id, "ann@example.com", 200)  # the key and the settings are cached from here on
+
+    # when
+    right = await statements(order_id, "ann@example.com", 200)
+    wrong = await statements(order_id, "eve@example.com", 404)
+    unknown = await statements(unknown_id, "ann@example.com", 404)
+
+    # then
+    assert wrong == unknown
+    assert right == wrong + 1  # only the right email loads the lines

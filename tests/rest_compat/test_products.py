@@ -149,6 +149,36 @@ async def test_attribute_filters_all_must_match(client: httpx.AsyncClient, demo:
     assert white_cotton == ["classic-tee"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "attr[material]=cotton&attr[color]=White",
+        "attr%5Bmaterial%5D=cotton&attr%5Bcolor%5D=White",
+        "attr[material]=cotton&attr.color=White",
+    ],
+    ids=["deep-object", "deep-object-encoded", "mixed"],
+)
+async def test_the_deep_object_form_the_openapi_document_describes_filters_too(
+    client: httpx.AsyncClient, demo: Store, query: str
+) -> None:
+    # when
+    filtered = await client.get(demo.aerocall(f"/products?{query}"), headers=demo.auth)
+    document = (await client.get("/api/v1/openapi.json")).json()
+
+    # then
+    assert slugs(filtered) == ["classic-tee"]
+    [attr] = [p for p in document["paths"]["/api/v1/ecommerce/products"]["get"]["parameters"] if p["name"] == "attr"]
+    assert (attr["in"], attr["style"], attr["explode"]) == ("query", "deepObject", True)
+
+
+@pytest.mark.parametrize("query", ["attr[]=x", "attr[a][b]=x", "attr[color=x"])
+async def test_a_malformed_deep_object_key_is_a_400(client: httpx.AsyncClient, demo: Store, query: str) -> None:
+    response = await client.get(demo.aerocall(f"/products?{query}"), headers=demo.auth)
+
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "INVALID_PARAMETER"
+
+
 async def test_product_by_slug_hides_drafts_and_unknowns(client: httpx.AsyncClient, demo: Store) -> None:
     draft = await client.get(demo.aerostack("/products/prototype-sneaker"), headers=demo.auth)
     unknown = await client.get(demo.aerostack("/products/no-such-product"), headers=demo.auth)

@@ -377,6 +377,8 @@ async def test_a_category_with_children_moves_them_up_when_deleted(client: httpx
 BAD_PRODUCT_INPUT = [
     pytest.param({"name": "Bad", "price": "-1"}, "price", "INVALID_AMOUNT", id="negative price"),
     pytest.param({"name": "Bad", "price": "1.999"}, "price", "INVALID_AMOUNT", id="too many decimals"),
+    pytest.param({"name": "Bad", "price": "1e999999"}, "price", "INVALID_AMOUNT", id="exponent bomb"),
+    pytest.param({"name": "Bad", "price": "9e99999999999"}, "price", "INVALID_AMOUNT", id="huge exponent"),
     pytest.param(
         {"name": "Bad", "price": "1", "compareAtPrice": "-5"}, "compareAtPrice", "INVALID_AMOUNT", id="compare at"
     ),

@@ -362,8 +362,20 @@ async def test_categories_are_roots_ordered_by_position_with_children(client: ht
         ({"minPrice": "-1"}, "minPrice"),
         ({"maxPrice": "-0.01"}, "maxPrice"),
         ({"minPrice": "1.001"}, "minPrice"),
+        ({"minPrice": "1e999999"}, "minPrice"),
+        ({"maxPrice": "9e99999999999"}, "maxPrice"),
     ],
-    ids=["page-0", "limit-101", "limit-0", "min-over-max", "negative-min", "negative-max", "too-precise"],
+    ids=[
+        "page-0",
+        "limit-101",
+        "limit-0",
+        "min-over-max",
+        "negative-min",
+        "negative-max",
+        "too-precise",
+        "exponent-bomb",
+        "huge-exponent",
+    ],
 )
 async def test_invalid_arguments_are_invalid_parameter_errors(
     client: httpx.AsyncClient, demo: Store, variables: dict[str, Any], field: str
