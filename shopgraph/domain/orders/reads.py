@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +16,7 @@ from shopgraph.domain.orders.error_codes import OrderErrorCode
 from shopgraph.domain.paging import check_page, fetch_page
 from shopgraph.errors import NotFound
 
+ORDER_NUMBER = re.compile(r"ORD-0*([0-9]{1,9})", re.IGNORECASE)
 NEWEST_FIRST = (Order.created_at.desc(), Order.number.desc())
 
 
@@ -51,6 +54,18 @@ async def find_order(session: AsyncSession, project_id: str, order_id: str) -> O
     return await load_order(session, project_id, order_id) if len(order_id) <= 40 else None
 
 
+async def find_order_by_id_or_number(session: AsyncSession, project_id: str, key: str) -> OrderWithItems | None:
+    """The order by its id or its order number (`ORD-001`, any case), as the vendor's backend looked them up."""
+    found = await find_order(session, project_id, key)
+    number = ORDER_NUMBER.fullmatch(key.strip())
+    if found is not None or number is None:
+        return found
+    order = await session.scalar(
+        select(Order).where(Order.project_id == project_id, Order.number == int(number.group(1)))
+    )
+    return None if order is None else OrderWithItems(order, await order_items(session, order.id))
+
+
 async def order_by_reference(session: AsyncSession, project_id: str, provider: str, reference: str) -> Order | None:
     """The order a provider knows by its own id (a Checkout Session, a PaymentIntent, a Razorpay order)."""
     return await session.scalar(
@@ -70,8 +85,8 @@ async def order_page(
 async def customer_order(session: AsyncSession, project_id: str, order_id: str, email: object) -> OrderWithItems:
     """The order, only for the email it was placed with: an unknown id and a wrong email look the same."""
     address = validate_email(email)
-    found = await find_order(session, project_id, order_id)
-    if found is None or found.order.email != address:
+    found = await find_order_by_id_or_number(session, project_id, order_id)
+    if found is None or not hmac.compare_digest(found.order.email.encode(), address.encode()):
         raise NotFound("no order with this id for this email", code=OrderErrorCode.ORDER_NOT_FOUND)
     return found
 
