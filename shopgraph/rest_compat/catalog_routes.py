@@ -45,9 +45,10 @@ async def get_product(request: Request) -> Response:
     slug = request.path_params["slug"]
 
     def answer() -> Any:
-        product = find_product(snapshot, slug=slug)
+        # The vendor's backend answered `/products/:slug` by id as well.
+        product = snapshot.products_by_id.get(slug) or find_product(snapshot, slug=slug)
         if product is None:
-            raise NotFound(f"no product with slug {slug!r}", code=CatalogErrorCode.PRODUCT_NOT_FOUND)
+            raise NotFound(f"no product with slug or id {slug!r}", code=CatalogErrorCode.PRODUCT_NOT_FOUND)
         return product_json(product)
 
     return _rendered(snapshot, ("rest:product", slug), answer)

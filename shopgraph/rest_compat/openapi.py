@@ -66,7 +66,7 @@ ENDPOINTS = [
     Endpoint("get", "/config", "Store configuration", "Config", needs_key=False),
     Endpoint("get", "/products", "List active products", "ProductPage", tuple(_PRODUCT_QUERY)),
     Endpoint(
-        "get", "/products/{slug}", "One active product by slug", "Product",
+        "get", "/products/{slug}", "One active product by slug or id", "Product",
         ({"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},),
     ),
     Endpoint("get", "/categories", "The category tree", "CategoryTree"),
@@ -97,7 +97,8 @@ ENDPOINTS = [
          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}),
     ),
     Endpoint(
-        "get", "/orders/{orderId}", "One order, for the email it was placed with", "Order",
+        "get", "/orders/{orderId}", "One order by id or number (ORD-001), for its email in any case",
+        "Order",
         ({"name": "orderId", "in": "path", "required": True, "schema": {"type": "string"}},
          {"name": "email", "in": "query", "required": True, "schema": {"type": "string", "format": "email"}}),
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from shopgraph.domain.orders.error_codes import OrderErrorCode
 from shopgraph.domain.paging import check_page, fetch_page
 from shopgraph.errors import NotFound
 
+ORDER_NUMBER = re.compile(r"ORD-0*([0-9]{1,9})", re.IGNORECASE)
 NEWEST_FIRST = (Order.created_at.desc(), Order.number.desc())
 
 
@@ -52,6 +54,26 @@ async def find_order(session: AsyncSession, project_id: str, order_id: str) -> O
     return await load_order(session, project_id, order_id) if len(order_id) <= 40 else None
 
 
+async def order_by_id_or_number(session: AsyncSession, project_id: str, key: str) -> Order | None:
+    """The order row by its id or its order number (`ORD-001`, any case), as the vendor's backend looked them up."""
+    if len(key) <= 40:
+        order = await session.scalar(select(Order).where(Order.id == key, Order.project_id == project_id))
+        if order is not None:
+            return order
+    number = ORDER_NUMBER.fullmatch(key.strip())
+    if number is None:
+        return None
+    return await session.scalar(
+        select(Order).where(Order.project_id == project_id, Order.number == int(number.group(1)))
+    )
+
+
+async def find_order_by_id_or_number(session: AsyncSession, project_id: str, key: str) -> OrderWithItems | None:
+    """The order with its lines, by its id or its order number."""
+    order = await order_by_id_or_number(session, project_id, key)
+    return None if order is None else OrderWithItems(order, await order_items(session, order.id))
+
+
 async def order_by_reference(session: AsyncSession, project_id: str, provider: str, reference: str) -> Order | None:
     """The order a provider knows by its own id (a Checkout Session, a PaymentIntent, a Razorpay order)."""
     return await session.scalar(
@@ -74,11 +96,7 @@ async def customer_order(session: AsyncSession, project_id: str, order_id: str, 
     The email is compared, in constant time, before the lines are loaded, so a wrong one costs what an unknown id does.
     """
     address = validate_email(email)
-    order = (
-        await session.scalar(select(Order).where(Order.id == order_id, Order.project_id == project_id))
-        if len(order_id) <= 40
-        else None
-    )
+    order = await order_by_id_or_number(session, project_id, order_id)
     placed_with = order.email if order is not None else ""
     if not hmac.compare_digest(placed_with.encode(), address.encode()) or order is None:
         raise NotFound("no order with this id for this email", code=OrderErrorCode.ORDER_NOT_FOUND)
