@@ -7,7 +7,8 @@ import logging
 from shopgraph import money
 from shopgraph.db.engine import Database
 from shopgraph.db.models import OutboxMessage, Project
-from shopgraph.delivery.outbox import claim_due, record_failure, record_success
+from shopgraph.delivery.outbox import claim_due, record_failure, record_not_sent, record_success
+from shopgraph.domain.events.order_emails import NOT_SENT_LABEL
 from shopgraph.domain.events.outbox import Topic
 from shopgraph.domain.orders.reads import OrderWithItems, load_order
 from shopgraph.mail import EmailKind, MailDeliveryError, OrderEmail, OrderEmailLine, format_money, render, send
@@ -15,6 +16,9 @@ from shopgraph.payments import Provider
 from shopgraph.settings import Settings
 
 log = logging.getLogger("shopgraph.mail")
+
+NOT_SENT_REASON = NOT_SENT_LABEL
+_warned_no_smtp = False
 
 KINDS: dict[str, EmailKind] = {Topic.ORDER_CONFIRMATION_EMAIL: "confirmation", Topic.ORDER_SHIPPED_EMAIL: "shipped"}
 PAYMENT_NOTES: dict[str, str] = {
@@ -69,10 +73,21 @@ async def _compose(database: Database, message: OutboxMessage) -> OrderEmail | N
     return order_email(KINDS[message.topic], project.name, found)
 
 
+def _warn_no_smtp() -> None:
+    global _warned_no_smtp
+    if not _warned_no_smtp:
+        _warned_no_smtp = True
+        log.warning("SHOPGRAPH_SMTP_URL is not set: order emails are kept as not sent (see the dashboard's Emails)")
+
+
 async def deliver_due_emails(database: Database, settings: Settings) -> int:
     """Sends the emails that are due; returns how many were sent."""
     sent = 0
     for message in await claim_due(database, list(KINDS)):
+        if not settings.smtp_url:
+            _warn_no_smtp()
+            await record_not_sent(database, message.id, NOT_SENT_REASON)
+            continue
         try:
             email = await _compose(database, message)
             if email is not None:

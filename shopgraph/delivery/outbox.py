@@ -67,6 +67,16 @@ async def record_success(database: Database, message_id: str) -> None:
         )
 
 
+async def record_not_sent(database: Database, message_id: str, reason: str) -> None:
+    """Kept for the merchant to read, never reported as delivered."""
+    async with database.write() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(status=DeliveryStatus.NOT_SENT, locked_until=None, last_error=reason)
+        )
+
+
 async def record_failure(database: Database, message: OutboxMessage, error: str, schedule: Sequence[int]) -> None:
     delay = next_delay_seconds(message.attempts, schedule)
     values: dict[str, object] = {"last_error": error[:2000], "locked_until": None}

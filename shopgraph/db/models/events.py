@@ -18,6 +18,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     FAILED = "failed"
+    # An order email kept, not sent, because no SMTP server is configured.
+    NOT_SENT = "not_sent"
 
 
 class OutboxMessage(Base):
