@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 
-from shopgraph.dashboard import emails, orders
+from shopgraph.dashboard import emails, orders, products
 from shopgraph.dashboard.sign_in import SignInPages
 from shopgraph.dashboard.web import PREFIX, STATIC_DIRECTORY, redirect, signed_in_page
 from shopgraph.settings import Settings
@@ -36,6 +36,10 @@ def dashboard_mount(settings: Settings) -> Mount:
             Route("/orders", signed_in_page(orders.order_list), methods=["GET"]),
             Route("/orders/{order_id}", signed_in_page(orders.order_detail), methods=["GET"]),
             Route("/orders/{order_id}/{action}", signed_in_page(orders.order_action), methods=["POST"]),
+            Route("/products", signed_in_page(products.product_list), methods=["GET"]),
+            Route("/products/new", signed_in_page(products.new_product), methods=["GET", "POST"]),
+            Route("/products/{product_id}", signed_in_page(products.edit_product), methods=["GET", "POST"]),
+            Route("/products/{product_id}/stock", signed_in_page(products.set_stock), methods=["POST"]),
             Route("/emails", signed_in_page(emails.email_list), methods=["GET"]),
             Route("/emails/{email_id}", signed_in_page(emails.email_detail), methods=["GET"]),
         ],
