@@ -39,11 +39,17 @@ def _time(ms: int | None) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 @cache
 def templates() -> Environment:
     environment = Environment(loader=PackageLoader("shopgraph.dashboard"), autoescape=select_autoescape(default=True))
     environment.filters["money"] = _money
     environment.filters["time"] = _time
+    environment.globals["camel"] = _camel
     return environment
 
 
