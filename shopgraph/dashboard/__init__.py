@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 
-from shopgraph.dashboard import coupons, emails, orders, products
+from shopgraph.dashboard import coupons, emails, orders, products, webhooks
 from shopgraph.dashboard.sign_in import SignInPages
 from shopgraph.dashboard.web import PREFIX, STATIC_DIRECTORY, redirect, signed_in_page
 from shopgraph.settings import Settings
@@ -43,6 +43,13 @@ def dashboard_mount(settings: Settings) -> Mount:
             Route("/coupons", signed_in_page(coupons.coupon_list), methods=["GET", "POST"]),
             Route("/coupons/{coupon_id}", signed_in_page(coupons.edit_coupon), methods=["GET", "POST"]),
             Route("/coupons/{coupon_id}/deactivate", signed_in_page(coupons.deactivate_coupon), methods=["POST"]),
+            Route("/webhooks", signed_in_page(webhooks.webhook_list), methods=["GET", "POST"]),
+            Route("/webhooks/{endpoint_id}", signed_in_page(webhooks.webhook_detail), methods=["GET"]),
+            Route(
+                "/webhooks/{endpoint_id}/deliveries/{delivery_id}/retry",
+                signed_in_page(webhooks.retry),
+                methods=["POST"],
+            ),
             Route("/emails", signed_in_page(emails.email_list), methods=["GET"]),
             Route("/emails/{email_id}", signed_in_page(emails.email_detail), methods=["GET"]),
         ],
