@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 
-from shopgraph.dashboard import coupons, emails, orders, products, store_settings, webhooks
+from shopgraph.dashboard import categories, coupons, emails, orders, products, store_settings, webhooks
 from shopgraph.dashboard.sign_in import SignInPages
 from shopgraph.dashboard.web import PREFIX, STATIC_DIRECTORY, redirect, signed_in_page
 from shopgraph.settings import Settings
@@ -40,6 +40,8 @@ def dashboard_mount(settings: Settings) -> Mount:
             Route("/products/new", signed_in_page(products.new_product), methods=["GET", "POST"]),
             Route("/products/{product_id}", signed_in_page(products.edit_product), methods=["GET", "POST"]),
             Route("/products/{product_id}/stock", signed_in_page(products.set_stock), methods=["POST"]),
+            Route("/categories", signed_in_page(categories.category_list), methods=["GET", "POST"]),
+            Route("/categories/{category_id}", signed_in_page(categories.edit_category), methods=["POST"]),
             Route("/coupons", signed_in_page(coupons.coupon_list), methods=["GET", "POST"]),
             Route("/coupons/{coupon_id}", signed_in_page(coupons.edit_coupon), methods=["GET", "POST"]),
             Route("/coupons/{coupon_id}/deactivate", signed_in_page(coupons.deactivate_coupon), methods=["POST"]),
