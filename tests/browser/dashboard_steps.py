@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 from playwright.async_api import Page, expect
 
+from shopgraph.runtime import Runtime
+from shopgraph.settings import Settings
 from tests.browser.conftest import LiveServer
 from tests.schema.admin.test_orders import cash_on_delivery_order
 from tests.support.factories import Store
+from tests.support.payments import order_state
 
 
 async def place_order(live_server: LiveServer, store: Store, email: str = "ann@example.com") -> dict[str, Any]:
@@ -23,3 +28,19 @@ async def sign_in(page: Page, store: Store) -> None:
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_role("heading", name="Orders")).to_be_visible()
     assert store.secret_key not in page.url
+
+
+@asynccontextmanager
+async def own_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """A runtime on the browser tests' event loop, for reading and writing the database from a test's body (the
+    `runtime` fixture's connections belong to the loop of the fixture that made them)."""
+    runtime = Runtime.start(settings)
+    try:
+        yield runtime
+    finally:
+        await runtime.close()
+
+
+async def order_state_now(settings: Settings, order_id: str) -> tuple[str, str]:
+    async with own_runtime(settings) as runtime:
+        return await order_state(runtime, order_id)
