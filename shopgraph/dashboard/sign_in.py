@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import time
-
 from limits import parse
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,15 +33,7 @@ class SignInPages:
         return "dashboard-sign-in:" + (request.client.host if request.client else "unknown")
 
     async def _blocked(self, request: Request) -> int | None:
-        limit = self.failures.limit
-        client = self._client(request)
-        try:
-            if await self.failures.strategy.test(limit, client):
-                return None
-            stats = await self.failures.strategy.get_window_stats(limit, client)
-        except Exception:
-            return None
-        return max(1, math.ceil(stats.reset_time - time.time()))
+        return await self.failures.locked_for(self._client(request))
 
     async def login(self, request: Request) -> Response:
         if request.method == "GET":
@@ -61,7 +50,7 @@ class SignInPages:
             async with runtime_of(request).database.write() as session:
                 opened = await sign_in(session, form.get("secret_key", ""))
         except DomainError as error:
-            await self.failures.retry_after(self._client(request))
+            await self.failures.count_failure(self._client(request))
             return render(request, "login.html", status=401, error=error.message)
         response = redirect("/orders")
         set_session_cookie(request, response, opened.cookie_id)
