@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from shopgraph.dashboard.product_forms import attributes_text, product_given, whole_number
+from shopgraph.dashboard.product_forms import attributes, attributes_text, product_given, whole_number
 from shopgraph.dashboard.web import posted, redirect, render, runtime_of
 from shopgraph.domain.catalog import admin_categories, admin_products, admin_reads
 from shopgraph.domain.catalog.admin_reads import ProductRecord
@@ -100,6 +100,7 @@ async def _form_page(
         error=error,
         form=form,
         target=posted(request).get("variant_id", "") if error else "",
+        posted_values=posted(request) if error else {},
         is_low=is_low,
         notice=request.query_params.get("done"),
     )
@@ -153,3 +154,25 @@ async def set_stock(request: Request, me: SignedIn) -> Response:
     except DomainError as error:
         return await _form_page(request, me, product_id, error=error, form="stock")
     return redirect(f"/products/{product_id}", done="stock saved")
+
+
+async def new_variant(request: Request, me: SignedIn) -> Response:
+    product_id = request.path_params["product_id"]
+    form = posted(request)
+    given: dict[str, object] = {
+        "name": form.get("variant_name", "").strip(),
+        "sku": form.get("variant_sku", "").strip(),
+    }
+    if form.get("variant_price", "").strip():
+        given["price"] = form["variant_price"].strip()
+    for field, name in (("stock", "variant_stock"), ("low_stock_threshold", "variant_low_stock_threshold")):
+        if form.get(name, "").strip():
+            given[field] = whole_number(form[name])
+    try:
+        if form.get("variant_options", "").strip():
+            given["options"] = attributes(form["variant_options"])
+        async with runtime_of(request).database.write() as session:
+            await admin_products.create_variant(session, me.project_id, product_id, given)
+    except DomainError as error:
+        return await _form_page(request, me, product_id, error=error, form="variant")
+    return redirect(f"/products/{product_id}", done="variant added")

@@ -116,3 +116,28 @@ async def test_variant_stock(client: httpx.AsyncClient, runtime: Runtime, demo: 
     assert response.status_code == 303
     async with runtime.database.read() as session:
         assert (await session.get(Variant, variant.id)).stock == 41  # type: ignore[union-attr]
+
+
+async def test_add_a_variant_and_a_refused_one(client: httpx.AsyncClient, runtime: Runtime, demo: Store) -> None:
+    csrf = await sign_in(client, demo)
+    mug = await _product(runtime, demo, "ceramic-mug")
+    path = f"/dashboard/products/{mug.id}/variants"
+    added = await client.post(
+        path,
+        data={
+            "csrf_token": csrf,
+            "variant_name": "Large",
+            "variant_sku": "MUG-L",
+            "variant_price": "16",
+            "variant_stock": "9",
+            "variant_options": "size: L",
+        },
+    )
+    assert added.status_code == 303, added.text
+    async with runtime.database.read() as session:
+        variant = await session.scalar(select(Variant).where(Variant.project_id == demo.id, Variant.sku == "MUG-L"))
+    assert variant is not None and (variant.price_minor, variant.stock, variant.options) == (1600, 9, {"size": "L"})
+    taken = await client.post(path, data={"csrf_token": csrf, "variant_name": "Again", "variant_sku": "MUG-L"})
+    assert taken.status_code == 409 and 'id="variant_error"' in taken.text and 'value="Again"' in taken.text
+    async with runtime.database.read() as session:
+        assert len((await session.scalars(select(Variant).where(Variant.product_id == mug.id))).all()) == 1
