@@ -23,7 +23,7 @@ async def test_edit_a_product_and_its_stock(page: Page, settings: Settings, demo
     await page.get_by_label("Search").fill("mug")
     await page.get_by_role("button", name="Search").click()
     await page.get_by_role("link", name="Ceramic Mug").click()
-    await page.get_by_label("Name").fill("Stoneware Mug")
+    await page.get_by_label("Name", exact=True).fill("Stoneware Mug")
     await page.get_by_label("Price (USD)").fill("14.00")
     await page.get_by_role("button", name="Save product").click()
     await expect(page.get_by_role("status")).to_have_text("Done: saved.")
