@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from shopgraph.cli_help import environment_help, table
 from shopgraph.cli_import import import_file, print_import_summary
+from shopgraph.cli_keys import add_key_commands, run_key_command
 from shopgraph.db.backup import BackupRefused, backup_sqlite
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
@@ -223,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("slug", help="the project to change")
     change.add_argument("assignments", nargs="*", metavar="KEY=VALUE", help="settings to change (keys below)")
 
+    add_key_commands(commands)
+
     load = commands.add_parser("import", help="load products from a JSON or CSV file (see docs/import.md)")
     load.add_argument("slug", help="the project to import into")
     load.add_argument("file", type=Path, help="a .json or .csv file")
@@ -275,6 +278,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         summary = asyncio.run(import_file(settings, args.slug, args.file, args.dry_run))
         print_import_summary(summary)
         return 1 if summary.rejected else 0
+    if args.command == "key":
+        return run_key_command(args, settings)
     if args.project_command == "create":
         created = asyncio.run(_create(settings, args.slug, args.name, args.currency, args.demo))
         if args.json:

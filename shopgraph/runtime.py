@@ -23,5 +23,6 @@ class Runtime:
         return cls(settings, database, state_reader_for(database), StoreCache(database))
 
     async def close(self) -> None:
+        await self.state.key_use.settle()
         self.state.close()
         await self.database.dispose()

@@ -6,6 +6,8 @@ microseconds, a fraction of a trip through the async driver's thread. On Postgre
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 from dataclasses import dataclass
 from typing import Protocol
@@ -14,15 +16,26 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from shopgraph.db.engine import SQLITE_BUSY_TIMEOUT_MS, Database
+from shopgraph.ids import now_ms
+
+KEY_USE_INTERVAL_MS = 60_000
+KEY_USE_FLUSH_SECONDS = 5.0
+_KEY_USED = (
+    "UPDATE api_keys SET last_used_at = :now WHERE id = :id AND (last_used_at IS NULL OR last_used_at <= :since)"
+)
+_MAX_NOTED_KEYS = 10_000
 
 _COLUMNS = "p.id, p.slug, p.catalog_version, p.settings_version"
+_NO_KEY = "NULL, NULL, NULL, NULL, NULL"
+# Revoked keys are found too: a revocation with a grace period lies in the future, and the caller compares.
 BY_KEY = (
-    f"SELECT {_COLUMNS}, k.kind FROM api_keys k JOIN projects p ON p.id = k.project_id "
-    "WHERE k.key_hash = :value AND k.revoked_at IS NULL"
+    f"SELECT {_COLUMNS}, k.kind, k.id, k.revoked_at, k.expires_at, k.last_used_at "
+    "FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.key_hash = :value"
 )
-BY_SLUG = f"SELECT {_COLUMNS}, NULL FROM projects p WHERE p.slug = :value"
+BY_SLUG = f"SELECT {_COLUMNS}, {_NO_KEY} FROM projects p WHERE p.slug = :value"
 BY_DOMAIN = (
-    f"SELECT {_COLUMNS}, NULL FROM project_domains d JOIN projects p ON p.id = d.project_id WHERE d.domain = :value"
+    f"SELECT {_COLUMNS}, {_NO_KEY} FROM project_domains d JOIN projects p ON p.id = d.project_id "
+    "WHERE d.domain = :value"
 )
 
 
@@ -33,9 +46,66 @@ class ProjectState:
     catalog_version: int
     settings_version: int
     key_kind: str | None = None
+    key_id: str | None = None
+    key_revoked_at: int | None = None
+    key_expires_at: int | None = None
+    key_last_used_at: int | None = None
+
+
+class KeyUse:
+    """`last_used_at`, refreshed at most once a minute per key and process: uses are noted in memory and written in
+    one background transaction a few seconds later, so no request writes and none waits for a write."""
+
+    def __init__(self, database: Database, delay_seconds: float = KEY_USE_FLUSH_SECONDS) -> None:
+        self._database = database
+        self._delay = delay_seconds
+        self._written: dict[str, int] = {}
+        self._due: dict[str, int] = {}
+        self._flusher: asyncio.Task[None] | None = None
+
+    def note(self, state: ProjectState) -> None:
+        if state.key_id is None:
+            return
+        now = now_ms()
+        last = max(state.key_last_used_at or 0, self._written.get(state.key_id, 0))
+        if now - last < KEY_USE_INTERVAL_MS:
+            return
+        if len(self._written) >= _MAX_NOTED_KEYS:
+            self._written.clear()
+        self._written[state.key_id] = now
+        self._due[state.key_id] = now
+        if self._flusher is None:
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(self._delay)
+        self._flusher = None
+        await self._write()
+
+    async def _write(self) -> None:
+        due, self._due = self._due, {}
+        if not due:
+            return
+        rows = [{"now": at, "id": key_id, "since": at - KEY_USE_INTERVAL_MS} for key_id, at in due.items()]
+        try:
+            async with self._database.write() as session:
+                await session.execute(text(_KEY_USED), rows)
+        except Exception:
+            logging.getLogger("shopgraph").warning(
+                "could not record when %d keys were last used", len(rows), exc_info=True
+            )
+
+    async def settle(self) -> None:
+        """Writes what is noted now, instead of a few seconds later (tests, and an orderly stop)."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        await self._write()
 
 
 class StateReader(Protocol):
+    key_use: KeyUse
+
     async def fetch(self, query: str, value: str) -> ProjectState | None: ...
 
     def close(self) -> None: ...
@@ -44,6 +114,7 @@ class StateReader(Protocol):
 class SqliteStateReader:
     def __init__(self, database: Database) -> None:
         self._database = database
+        self.key_use = KeyUse(database)
         self._path = make_url(database.url).database or ""
         self._connection: sqlite3.Connection | None = None
         self._queries: dict[str, str] = {}
@@ -75,6 +146,7 @@ class SqliteStateReader:
 class SqlStateReader:
     def __init__(self, database: Database) -> None:
         self._database = database
+        self.key_use = KeyUse(database)
 
     async def fetch(self, query: str, value: str) -> ProjectState | None:
         async with self._database.engine.connect() as connection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from shopgraph.schema.admin_catalog import CatalogAdminMutation, CatalogAdminQuery
+from shopgraph.schema.admin_keys import KeyAdminMutation, KeyAdminQuery
 from shopgraph.schema.admin_orders import OrderAdminMutation, OrderAdminQuery
 from shopgraph.schema.admin_store import StoreAdminMutation, StoreAdminQuery
 from shopgraph.schema.admin_webhooks import WebhookAdminMutation, WebhookAdminQuery
@@ -14,10 +15,12 @@ CACHEABLE_ROOT_FIELDS: frozenset[str] = frozenset()
 
 
 @strawberry.type(name="Query")
-class AdminQuery(CatalogAdminQuery, OrderAdminQuery, StoreAdminQuery, WebhookAdminQuery):
+class AdminQuery(CatalogAdminQuery, OrderAdminQuery, StoreAdminQuery, WebhookAdminQuery, KeyAdminQuery):
     pass
 
 
 @strawberry.type(name="Mutation")
-class AdminMutation(CatalogAdminMutation, OrderAdminMutation, StoreAdminMutation, WebhookAdminMutation):
+class AdminMutation(
+    CatalogAdminMutation, OrderAdminMutation, StoreAdminMutation, WebhookAdminMutation, KeyAdminMutation
+):
     pass

@@ -36,8 +36,12 @@ class ApiKey(Base):
     kind: Mapped[str] = mapped_column(String(10))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     display_prefix: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+    last_used_at: Mapped[int | None] = mapped_column(BigInteger)
+    # A revocation with a grace period is a revocation time in the future: the key works until then.
     revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    expires_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class StoreSettings(Base):

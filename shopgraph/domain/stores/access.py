@@ -7,8 +7,9 @@ import ipaddress
 from shopgraph.db.models import KeyKind
 from shopgraph.db.state import BY_DOMAIN, BY_KEY, BY_SLUG, ProjectState, StateReader
 from shopgraph.domain.stores.error_codes import StoreErrorCode
-from shopgraph.domain.stores.keys import hash_key, looks_like_key
+from shopgraph.domain.stores.keys import hash_key, is_live, looks_like_key
 from shopgraph.errors import NotFound, Unauthorized
+from shopgraph.ids import now_ms
 
 # One message for every refusal, so that a caller cannot tell an unknown project from a wrong key.
 REFUSED = "a valid API key for this project is required"
@@ -22,8 +23,9 @@ async def _by_key(reader: StateReader, key: str) -> ProjectState:
     if not looks_like_key(key):
         raise _refuse()
     state = await reader.fetch(BY_KEY, hash_key(key))
-    if state is None:
+    if state is None or not is_live(state.key_revoked_at, state.key_expires_at, now_ms()):
         raise _refuse()
+    reader.key_use.note(state)
     return state
 
 

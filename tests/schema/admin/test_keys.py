@@ -1,0 +1,164 @@
+"""API keys over their life: created (shown once), listed, revoked at once or after a grace period, and refused
+everywhere once revoked, by this process and by another on the same database."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from shopgraph.app import create_app
+from shopgraph.domain.stores.error_codes import StoreErrorCode
+from shopgraph.domain.stores.keys import create_key, list_keys, revoke_key
+from shopgraph.errors import DomainError
+from shopgraph.runtime import Runtime
+from shopgraph.settings import Settings
+from tests.support.factories import Store
+from tests.support.graphql import ADMIN, STOREFRONT, admin, refused, succeeded
+
+CREATE = """
+mutation ($kind: ApiKeyKind!, $label: String) {
+  apiKeyCreate(kind: $kind, label: $label) { key apiKey { id kind label prefix revokedAt } userErrors { code } }
+}"""
+REVOKE = """
+mutation ($id: ID!, $grace: Int) {
+  apiKeyRevoke(id: $id, graceSeconds: $grace) { apiKey { id revokedAt } userErrors { code } }
+}"""
+LIST = "query { apiKeys { id kind label prefix createdAt lastUsedAt revokedAt } }"
+
+
+def paths(store: Store, key: str) -> list[tuple[str, str, dict[str, object] | None]]:
+    """One request on each door: both REST families, the storefront GraphQL and the admin GraphQL."""
+    return [
+        ("GET", store.aerostack("/products"), None),
+        ("GET", store.aerocall("/products"), None),
+        ("POST", STOREFRONT, {"query": "{ products(first: 1) { edges { node { id } } } }"}),
+        ("POST", ADMIN, {"query": "{ apiKeys { id } }"}),
+    ]
+
+
+async def statuses(client: httpx.AsyncClient, store: Store, key: str, *, secret: bool = True) -> list[int]:
+    found = []
+    for method, url, body in paths(store, key):
+        if url == ADMIN and not secret:
+            continue
+        response = await client.request(method, url, json=body, headers={"Authorization": f"Bearer {key}"})
+        found.append(response.status_code)
+    return found
+
+
+async def test_a_created_key_is_shown_once_listed_by_its_prefix_and_works(
+    client: httpx.AsyncClient, demo: Store
+) -> None:
+    created = succeeded((await admin(client, demo, CREATE, kind="SECRET", label="deploy"))["apiKeyCreate"])
+    key = created["key"]
+    assert key.startswith("sk_") and created["apiKey"]["prefix"] == key[:10]
+    assert created["apiKey"]["id"].startswith("key_") and created["apiKey"]["label"] == "deploy"
+
+    listed = (await admin(client, demo, LIST))["apiKeys"]
+    assert created["apiKey"]["id"] in [row["id"] for row in listed]
+    assert all(key not in str(row) or row["prefix"] == key[:10] for row in listed)
+    assert await statuses(client, demo, key) == [200, 200, 200, 200]
+
+
+@pytest.mark.parametrize(("kind", "label", "code"), [("NOPE", None, None), ("PUBLIC", "x" * 101, "INVALID_LABEL")])
+async def test_bad_kind_or_label_is_refused(
+    client: httpx.AsyncClient, demo: Store, kind: str, label: str | None, code: str | None
+) -> None:
+    response = await client.post(
+        ADMIN,
+        json={"query": CREATE, "variables": {"kind": kind, "label": label}},
+        headers={"Authorization": f"Bearer {demo.secret_key}"},
+    )
+    body = response.json()
+    if code is None:
+        assert body.get("errors") and not body.get("data")
+    else:
+        assert refused(body["data"]["apiKeyCreate"])["code"] == code
+
+
+async def test_a_revoked_key_is_refused_on_every_path_at_once(client: httpx.AsyncClient, demo: Store) -> None:
+    created = succeeded((await admin(client, demo, CREATE, kind="SECRET"))["apiKeyCreate"])
+    key, key_id = created["key"], created["apiKey"]["id"]
+    assert await statuses(client, demo, key) == [200, 200, 200, 200]
+
+    succeeded((await admin(client, demo, REVOKE, id=key_id))["apiKeyRevoke"])
+
+    assert await statuses(client, demo, key) == [401, 401, 401, 401]
+    assert await statuses(client, demo, demo.secret_key) == [200, 200, 200, 200]
+
+
+async def test_a_key_revoked_with_grace_works_until_the_grace_ends(client: httpx.AsyncClient, demo: Store) -> None:
+    created = succeeded((await admin(client, demo, CREATE, kind="PUBLIC"))["apiKeyCreate"])
+    key, key_id = created["key"], created["apiKey"]["id"]
+
+    succeeded((await admin(client, demo, REVOKE, id=key_id, grace=1))["apiKeyRevoke"])
+    assert await statuses(client, demo, key, secret=False) == [200, 200, 200]
+    await asyncio.sleep(1.1)
+    assert await statuses(client, demo, key, secret=False) == [401, 401, 401]
+
+
+async def test_the_last_secret_key_cannot_be_revoked(client: httpx.AsyncClient, runtime: Runtime, demo: Store) -> None:
+    async with runtime.database.read() as session:
+        (only,) = [row for row in await list_keys(session, demo.id) if row.kind == "secret"]
+
+    answer = refused((await admin(client, demo, REVOKE, id=only.id))["apiKeyRevoke"])
+
+    assert answer["code"] == StoreErrorCode.LAST_SECRET_KEY
+    assert await statuses(client, demo, demo.secret_key) == [200, 200, 200, 200]
+
+
+@pytest.mark.parametrize(
+    ("key_id", "grace", "code"), [("key_nope", 0, "KEY_NOT_FOUND"), (None, -1, "INVALID_GRACE_PERIOD")]
+)
+async def test_unknown_key_or_bad_grace_is_refused(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store, key_id: str | None, grace: int, code: str
+) -> None:
+    async with runtime.database.write() as session:
+        row, _ = await create_key(session, demo.id, kind="secret")
+    answer = refused((await admin(client, demo, REVOKE, id=key_id or row.id, grace=grace))["apiKeyRevoke"])
+    assert answer["code"] == code
+
+
+async def test_two_revocations_racing_for_the_last_two_secret_keys_leave_one(runtime: Runtime, demo: Store) -> None:
+    async with runtime.database.write() as session:
+        await create_key(session, demo.id, kind="secret")
+        rows = [row for row in await list_keys(session, demo.id) if row.kind == "secret"]
+    assert len(rows) == 2
+
+    async def revoke(key_id: str) -> str:
+        try:
+            async with runtime.database.write() as session:
+                await revoke_key(session, demo.id, key_id)
+        except DomainError as error:
+            return str(error.code)
+        return "revoked"
+
+    outcomes = await asyncio.gather(*(revoke(row.id) for row in rows))
+
+    assert sorted(outcomes) == [StoreErrorCode.LAST_SECRET_KEY, "revoked"]
+    async with runtime.database.read() as session:
+        live = [row for row in await list_keys(session, demo.id) if row.kind == "secret" and row.revoked_at is None]
+    assert len(live) == 1
+
+
+async def test_another_process_refuses_a_revoked_key_within_a_second(
+    client: httpx.AsyncClient, settings: Settings, demo: Store
+) -> None:
+    second: Starlette = create_app(settings)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=second), base_url="http://testserver") as other:
+            created = succeeded((await admin(client, demo, CREATE, kind="SECRET"))["apiKeyCreate"])
+            key, key_id = created["key"], created["apiKey"]["id"]
+            assert await statuses(other, demo, key) == [200, 200, 200, 200]
+
+            succeeded((await admin(client, demo, REVOKE, id=key_id))["apiKeyRevoke"])
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            while await statuses(other, demo, key) != [401, 401, 401, 401]:
+                assert loop.time() - started < 1.0
+                await asyncio.sleep(0.05)
+    finally:
+        await second.state.runtime.close()

@@ -1,0 +1,46 @@
+"""`shopgraph key list|create|revoke`: the key printed once, the list without keys, bad input one line and status 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.cli import cli_in, succeeded
+
+
+def test_keys_are_created_listed_and_revoked_from_the_command_line(tmp_path: Path) -> None:
+    cli = cli_in(tmp_path)
+    created = json.loads(succeeded(cli.run("project", "create", "shop", "--json")).stdout)
+
+    made = json.loads(succeeded(cli.run("key", "create", "shop", "--kind", "secret", "--label", "ci", "--json")).stdout)
+    assert set(made) == {"id", "kind", "key"} and made["kind"] == "secret" and made["key"].startswith("sk_")
+
+    listed = json.loads(succeeded(cli.run("key", "list", "shop", "--json")).stdout)
+    assert made["id"] in [row["id"] for row in listed]
+    assert made["key"] not in json.dumps(listed) and created["secret_key"] not in json.dumps(listed)
+    assert made["key"] not in succeeded(cli.run("key", "list", "shop")).stdout
+
+    succeeded(cli.run("key", "revoke", "shop", made["id"], "--grace-seconds", "60"))
+    (row,) = [
+        row for row in json.loads(succeeded(cli.run("key", "list", "shop", "--json")).stdout) if row["id"] == made["id"]
+    ]
+    assert row["revoked_at"] is not None
+
+
+def test_bad_key_commands_fail_in_one_line_with_status_2(tmp_path: Path) -> None:
+    cli = cli_in(tmp_path)
+    succeeded(cli.run("project", "create", "shop", "--json"))
+    (only,) = [
+        row for row in json.loads(succeeded(cli.run("key", "list", "shop", "--json")).stdout) if row["kind"] == "secret"
+    ]
+
+    for arguments in (
+        ("key", "revoke", "shop", only["id"]),
+        ("key", "revoke", "shop", "key_nope"),
+        ("key", "revoke", "shop", only["id"], "--grace-seconds", "-5"),
+        ("key", "create", "shop", "--kind", "secret", "--label", "x" * 101),
+        ("key", "list", "nope"),
+    ):
+        result = cli.run(*arguments)
+        assert result.returncode == 2, (arguments, result.stderr)
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
