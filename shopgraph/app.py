@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -19,6 +18,7 @@ from starlette.routing import Route
 from shopgraph.assets import STATIC_PREFIX, StaticAssets
 from shopgraph.dashboard import dashboard_mount
 from shopgraph.dashboard.admin_graphql import has_session_cookie, project_of_session
+from shopgraph.db.faults import RETRY_AFTER_SECONDS, can_write
 from shopgraph.db.state import ProjectState
 from shopgraph.delivery.outbox import count_pending
 from shopgraph.delivery.worker import Worker
@@ -61,13 +61,20 @@ async def healthz(_request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """Ready when the database takes a write (rolled back): a read-only, full or unreachable one is not ready."""
     runtime: Runtime = request.app.state.runtime
     try:
-        async with runtime.database.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception:
-        log.exception("database not reachable")
-        return error_response(503, "DATABASE_UNAVAILABLE", "the database is not reachable")
+        writable = await can_write(runtime.database)
+    except Exception as error:
+        log.warning("database not ready: %s", type(error).__name__)
+        writable = False
+    if not writable:
+        return error_response(
+            503,
+            "DATABASE_UNAVAILABLE",
+            "the database is not reachable or does not accept writes",
+            {"retry-after": str(RETRY_AFTER_SECONDS)},
+        )
     return json_response({"status": "ready"})
 
 
