@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,6 +18,7 @@ from sqlalchemy import event
 from starlette.applications import Starlette
 
 from shopgraph.app import create_app
+from shopgraph.db.migrate import upgrade_database
 from shopgraph.settings import Settings
 from tests.fakes.server import free_port
 from tests.support.factories import make_product, make_store
@@ -83,3 +91,79 @@ async def test_an_unreachable_postgresql_is_a_503_and_not_ready() -> None:
     assert answer.json()["code"] == "STORAGE_UNAVAILABLE"
     assert "retry-after" in answer.headers
     assert not_ready.status_code == 503
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[tuple[str, Callable[[str], None]]]:
+    """A PostgreSQL cluster of this test's own, on its own port, which the test may stop and start."""
+    if shutil.which("pg_ctl") is None or shutil.which("initdb") is None:
+        pytest.skip("PostgreSQL's server binaries are not installed")
+    # Outside pytest's private temporary tree, which the cluster's owner could not enter.
+    directory = Path(tempfile.mkdtemp(prefix="shopgraph-cluster-"))
+    port = free_port()
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_owner:
+        shutil.chown(directory, "postgres")
+    data = directory / "data"
+    subprocess.run(
+        [*as_owner, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres"], check=True, capture_output=True
+    )
+    options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1"
+
+    def pg_ctl(action: str) -> None:
+        extra = ["-o", options, "-l", str(directory / "log")] if action == "start" else ["-m", "fast"]
+        subprocess.run([*as_owner, "pg_ctl", action, "-D", str(data), "-w", *extra], check=True, capture_output=True)
+
+    pg_ctl("start")
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
+    upgrade_database(url)
+    try:
+        yield url, pg_ctl
+    finally:
+        subprocess.run([*as_owner, "pg_ctl", "stop", "-D", str(data), "-m", "immediate"], capture_output=True)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+async def _until(request: Callable[[], Awaitable[httpx.Response]], status: int, seconds: float = 15) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while True:
+        response = await request()
+        if response.status_code == status or time.monotonic() > deadline:
+            return response
+        await asyncio.sleep(0.25)
+
+
+async def test_a_restarting_postgresql_is_a_503_and_the_service_recovers_by_itself(
+    private_postgres: tuple[str, Callable[[str], None]],
+) -> None:
+    # given
+    url, pg_ctl = private_postgres
+    app = create_app(Settings(database_url=url, run_worker=False))
+    runtime = app.state.runtime
+    store = await make_store(runtime, "restart")
+    product = await make_product(runtime, store, "Mug", price_minor=1200, stock=5)
+    add = {"productId": product, "quantity": 1}
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+
+            def add_item() -> Awaitable[httpx.Response]:
+                return client.post(store.aerocall("/cart/c/items"), json=add, headers=store.auth)
+
+            assert (await add_item()).status_code == 200
+
+            # when
+            await asyncio.to_thread(pg_ctl, "stop")
+            while_down = await add_item()
+            not_ready = await client.get("/readyz")
+            await asyncio.to_thread(pg_ctl, "start")
+            ready = await _until(lambda: client.get("/readyz"), 200)
+            after = await _until(add_item, 200)
+    finally:
+        await runtime.close()
+
+    # then
+    assert while_down.status_code == 503, while_down.text
+    assert while_down.json()["code"] == "STORAGE_UNAVAILABLE"
+    assert "retry-after" in while_down.headers
+    assert not_ready.status_code == 503
+    assert (ready.status_code, after.status_code) == (200, 200), after.text
