@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -13,7 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.types import Scope
 
 from shopgraph.assets import STATIC_PREFIX, StaticAssets
 from shopgraph.dashboard import dashboard_mount
@@ -93,12 +94,29 @@ async def _domain_error(_request: Request, exc: Exception) -> Response:
     return domain_error_response(exc)
 
 
-async def _http_error(_request: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
-    return error_response(
-        exc.status_code, _HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), message, dict(exc.headers or {})
-    )
+    headers = {name: value for name, value in (exc.headers or {}).items() if name.lower() != "allow"}
+    if exc.status_code == 405:
+        # The routing above left the matched mount's path in root_path: start again from the application's.
+        scope = {**request.scope, "root_path": request.scope.get("app_root_path", ""), "path_params": {}}
+        headers["allow"] = ", ".join(sorted(_allowed_methods(request.app.router.routes, scope)))
+    return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), message, headers)
+
+
+def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
+    """Every method some route takes at this path: Starlette's own `Allow` names only the first route's."""
+    methods: set[str] = set()
+    for route in routes:
+        match, child = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        if isinstance(route, Mount):
+            methods |= _allowed_methods(route.routes, {**scope, **child})
+        elif isinstance(route, Route) and route.methods:
+            methods |= route.methods
+    return methods
 
 
 def _limiter(settings: Settings, value: str | None) -> RequestLimiter | None:
