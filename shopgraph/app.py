@@ -5,20 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.types import Scope
 
 from shopgraph.assets import STATIC_PREFIX, StaticAssets
 from shopgraph.dashboard import dashboard_mount
 from shopgraph.dashboard.admin_graphql import has_session_cookie, project_of_session
+from shopgraph.db.faults import RETRY_AFTER_SECONDS, can_write
 from shopgraph.db.state import ProjectState
 from shopgraph.delivery.outbox import count_pending
 from shopgraph.delivery.worker import Worker
@@ -61,13 +62,20 @@ async def healthz(_request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """Ready when the database takes a write (rolled back): a read-only, full or unreachable one is not ready."""
     runtime: Runtime = request.app.state.runtime
     try:
-        async with runtime.database.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception:
-        log.exception("database not reachable")
-        return error_response(503, "DATABASE_UNAVAILABLE", "the database is not reachable")
+        writable = await can_write(runtime.database)
+    except Exception as error:
+        log.warning("database not ready: %s", type(error).__name__)
+        writable = False
+    if not writable:
+        return error_response(
+            503,
+            "DATABASE_UNAVAILABLE",
+            "the database is not reachable or does not accept writes",
+            {"retry-after": str(RETRY_AFTER_SECONDS)},
+        )
     return json_response({"status": "ready"})
 
 
@@ -86,12 +94,29 @@ async def _domain_error(_request: Request, exc: Exception) -> Response:
     return domain_error_response(exc)
 
 
-async def _http_error(_request: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
-    return error_response(
-        exc.status_code, _HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), message, dict(exc.headers or {})
-    )
+    headers = {name: value for name, value in (exc.headers or {}).items() if name.lower() != "allow"}
+    if exc.status_code == 405:
+        # The routing above left the matched mount's path in root_path: start again from the application's.
+        scope = {**request.scope, "root_path": request.scope.get("app_root_path", ""), "path_params": {}}
+        headers["allow"] = ", ".join(sorted(_allowed_methods(request.app.router.routes, scope)))
+    return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), message, headers)
+
+
+def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
+    """Every method some route takes at this path: Starlette's own `Allow` names only the first route's."""
+    methods: set[str] = set()
+    for route in routes:
+        match, child = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        if isinstance(route, Mount):
+            methods |= _allowed_methods(route.routes, {**scope, **child})
+        elif isinstance(route, Route) and route.methods:
+            methods |= route.methods
+    return methods
 
 
 def _limiter(settings: Settings, value: str | None) -> RequestLimiter | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shopgraph.db.faults import RETRY_AFTER_SECONDS, is_storage_fault
 from shopgraph.errors import DomainError
 
 log = logging.getLogger("shopgraph")
@@ -115,6 +116,17 @@ class RequestGuard:
         except Exception as error:
             if _caused_by(error, ClientLeft):
                 log.info("client left before sending its whole body (request id %s)", request_id)
+                return
+            if is_storage_fault(error):
+                log.warning("storage unavailable: %s (request id %s)", type(error).__name__, request_id)
+                if not started:
+                    await send_json_error(
+                        send,
+                        503,
+                        "STORAGE_UNAVAILABLE",
+                        "the database is unavailable for the moment; try again shortly",
+                        [id_header, (b"retry-after", str(RETRY_AFTER_SECONDS).encode())],
+                    )
                 return
             if _caused_by(error, BodyTimeout):
                 log.info("body too slow, connection closed (request id %s)", request_id)

@@ -114,6 +114,12 @@ WEBHOOK_PATHS = {
 }
 
 
+# What the request guard may answer before any route does: a query string too long, the database unavailable; and,
+# for a request with a body, a body too large or too slow.
+_ANY_REQUEST = {"414": _ERROR, "503": {"$ref": "#/components/responses/Unavailable"}}
+_WITH_BODY = {"408": _ERROR, "413": _ERROR}
+
+
 def _operation(family: str, endpoint: Endpoint) -> dict[str, Any]:
     path_words = endpoint.path.strip("/").replace("/", "_").replace("{", "").replace("}", "")
     operation: dict[str, Any] = {
@@ -127,10 +133,12 @@ def _operation(family: str, endpoint: Endpoint) -> dict[str, Any]:
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{endpoint.response}"}}},
             },
             **{str(status): _ERROR for status in endpoint.errors},
+            **_ANY_REQUEST,
             "429": {"$ref": "#/components/responses/RateLimited"},
         },
     }
     if endpoint.body is not None:
+        operation["responses"].update(_WITH_BODY)
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{endpoint.body}"}}},
@@ -150,7 +158,8 @@ def openapi_document() -> dict[str, Any]:
             "operationId": "webhook_" + path.split("/")[4], "tags": ["provider webhooks"], "summary": summary,
             "parameters": [_SLUG_PARAM], "security": [],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
-            "responses": {"200": {"description": "received (also for a repeated event)"}, "400": _ERROR, "404": _ERROR},
+            "responses": {"200": {"description": "received (also for a repeated event)"}, "400": _ERROR, "404": _ERROR,
+                          **_ANY_REQUEST, **_WITH_BODY},
         }}  # fmt: skip
     return {
         "openapi": "3.1.0",
@@ -165,6 +174,11 @@ def openapi_document() -> dict[str, Any]:
             "responses": {
                 "RateLimited": {
                     "description": "too many requests from this client; wait as Retry-After says",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
+                "Unavailable": {
+                    "description": "the database is unavailable for the moment; retry after Retry-After seconds",
                     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                 },

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
+from shopgraph.db.faults import is_storage_fault
 from shopgraph.errors import DomainError
 
 log = logging.getLogger("shopgraph.graphql")
 
 MASKED_MESSAGE = "Unexpected error."
+STORAGE_FAULT_SCOPE_KEY = "shopgraph.storage_fault"
 
 
 class DomainErrors(SchemaExtension):
@@ -21,12 +23,17 @@ class DomainErrors(SchemaExtension):
         result = self.execution_context.result
         if result is None or not result.errors:
             return
+        faults = [e.original_error for e in result.errors if e.original_error and is_storage_fault(e.original_error)]
+        request = getattr(self.execution_context.context, "request", None)
+        if faults and request is not None:
+            # The HTTP door answers 503 with Retry-After rather than a masked error in a 200.
+            request.scope[STORAGE_FAULT_SCOPE_KEY] = faults[0]
         result.errors = [self._render(error) for error in result.errors]
 
     @staticmethod
     def _render(error: GraphQLError) -> GraphQLError:
         original = error.original_error
-        if original is None or isinstance(original, GraphQLError) or error.path is None:
+        if original is None or isinstance(original, GraphQLError):
             # No resolver ran: a request error such as a variable GraphQL could not coerce, whose message is the answer.
             return error
         if isinstance(original, DomainError):

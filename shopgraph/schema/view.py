@@ -20,6 +20,7 @@ from shopgraph.lru import LRU
 from shopgraph.middleware import CORS_SCOPE_KEY, PROJECT_SCOPE_KEY, send_json_error
 from shopgraph.runtime import Runtime
 from shopgraph.schema.context import GraphQLContext
+from shopgraph.schema.extensions import STORAGE_FAULT_SCOPE_KEY
 
 CLEAN_RESULT_SCOPE_KEY = "shopgraph.clean_result"
 Authenticate = Callable[[Request, Runtime], Awaitable[ProjectState]]
@@ -82,6 +83,8 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
             code = _HTTP_CODES.get(error.status_code, "BAD_REQUEST")
             await send_json_error(send, error.status_code, code, error.reason)
             return
+        if (fault := scope.get(STORAGE_FAULT_SCOPE_KEY)) is not None:
+            raise fault
         if snapshot is not None and response.status_code == 200 and scope.get(CLEAN_RESULT_SCOPE_KEY):
             snapshot.rendered.put(key, bytes(response.body))
         await response(scope, receive, send)

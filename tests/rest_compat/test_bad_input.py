@@ -97,3 +97,23 @@ async def test_the_openapi_document_describes_both_families(client: httpx.AsyncC
     assert "/api/v1/ecommerce/products/{slug}" in document["paths"]
     names = {parameter["name"] for parameter in document["paths"]["/api/v1/ecommerce/products"]["get"]["parameters"]}
     assert {"page", "limit", "category_id", "sort", "q", "min_price", "max_price", "in_stock"} <= names
+
+
+@pytest.mark.parametrize(
+    ("method", "endpoint", "allowed"),
+    [
+        ("PATCH", "/cart/x", "DELETE, GET, HEAD"),
+        ("PUT", "/cart/x/items/i", "DELETE, PATCH"),
+        ("GET", "/cart/x/coupon", "DELETE, POST"),
+        ("DELETE", "/products", "GET, HEAD"),
+    ],
+)
+async def test_a_405_allows_every_method_the_path_takes(
+    client: httpx.AsyncClient, demo: Store, method: str, endpoint: str, allowed: str
+) -> None:
+    for url in demo.both(endpoint):
+        response = await client.request(method, url, headers=demo.auth)
+
+        assert response.status_code == 405, response.text
+        assert response.headers["allow"] == allowed
+        assert response.json()["code"] == "METHOD_NOT_ALLOWED"

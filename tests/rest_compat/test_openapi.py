@@ -36,3 +36,16 @@ async def test_write_endpoints_describe_their_bodies(client: httpx.AsyncClient) 
     schema_ref = add_item["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert schema_ref == "#/components/schemas/AddItem"
     assert "409" in add_item["responses"]
+
+
+async def test_every_operation_lists_what_the_guard_may_answer(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/api/v1/openapi.json")).json()
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            statuses = set(operation["responses"])
+            assert {"414", "503"} <= statuses, (path, method)
+            if "requestBody" in operation:
+                assert {"408", "413"} <= statuses, (path, method)
+    unavailable = document["components"]["responses"]["Unavailable"]
+    assert "Retry-After" in unavailable["headers"]
