@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -59,6 +60,7 @@ class Database:
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = async_sessionmaker(write_engine, expire_on_commit=False)
         self.statements = 0
+        self._write_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         event.listen(self.engine.sync_engine, "before_cursor_execute", self._count_statement)
 
     def _count_statement(self, *_args: Any) -> None:
@@ -69,10 +71,24 @@ class Database:
         async with self._reader() as session:
             yield session
 
+    def _sqlite_write_lock(self) -> asyncio.Lock:
+        # SQLite has one writer at a time anyway: the process's writers queue here, without a time limit,
+        # instead of in SQLite's busy handler, which gives up after its timeout with "database is locked".
+        loop = asyncio.get_running_loop()
+        if self._write_lock is None or self._write_lock[0] is not loop:
+            self._write_lock = (loop, asyncio.Lock())
+        return self._write_lock[1]
+
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work: commits when the block ends, rolls back if it raises."""
-        async with self._writer() as session, session.begin():
+        """A unit of work: commits when the block ends, rolls back if it raises.
+
+        On SQLite one unit of work at a time per process (units of work never nest)."""
+        async with AsyncExitStack() as stack:
+            if self.is_sqlite:
+                await stack.enter_async_context(self._sqlite_write_lock())
+            session = await stack.enter_async_context(self._writer())
+            await stack.enter_async_context(session.begin())
             yield session
 
     async def dispose(self) -> None:
