@@ -32,6 +32,7 @@ from shopgraph.observe.requests import RequestObserver
 from shopgraph.observe.routes import TemplatedMount
 from shopgraph.rate_limits import FailureBrake, RateLimit, RequestLimiter, parse_limit
 from shopgraph.rest_compat.context import presented_key
+from shopgraph.rest_compat.preflight import preflight_origins
 from shopgraph.rest_compat.responses import domain_error_response, error_response, json_response
 from shopgraph.rest_compat.routes import rest_routes
 from shopgraph.runtime import Runtime
@@ -174,7 +175,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 max_query_string_bytes=settings.max_query_string_bytes,
                 body_timeout=settings.body_timeout_seconds,
             ),
-            Middleware(Cors),
+            Middleware(Cors, origins_for=preflight_origins(runtime)),
             Middleware(RateLimit, limiter=_limiter(settings, settings.rate_limit)),
             Middleware(FailureBrake, limiter=_limiter(settings, settings.failed_lookup_limit)),
         ],

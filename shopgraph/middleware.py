@@ -7,6 +7,7 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -156,10 +157,17 @@ def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
 
 
 class Cors:
-    """Browsers may call the public API from any origin, or only from a project's `cors_origins` when set."""
+    """Browsers may call the public API from any origin, or only from a project's `cors_origins` when set.
 
-    def __init__(self, app: ASGIApp) -> None:
+    A preflight is answered before any route runs, so `origins_for` names the origins of the project its path or
+    host names (None when it names none).
+    """
+
+    def __init__(
+        self, app: ASGIApp, origins_for: Callable[[Scope], Awaitable[tuple[str, ...] | None]] | None = None
+    ) -> None:
         self.app = app
+        self.origins_for = origins_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -171,6 +179,11 @@ class Cors:
             return
         headers = dict(scope["headers"])
         if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
+            allowed = await self.origins_for(scope) if self.origins_for is not None else None
+            if allowed and origin.decode("latin-1").lower() not in allowed:
+                await send({"type": "http.response.start", "status": 204, "headers": [(b"vary", b"Origin")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
             allow = [
                 (b"access-control-allow-origin", origin),
                 (b"access-control-allow-methods", b"GET, POST, PATCH, PUT, DELETE, OPTIONS"),

@@ -24,7 +24,8 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 _PRODUCT_QUERY = [
     _query("page", {"type": "integer", "minimum": 1, "default": 1}, "page number"),
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "items per page"),
-    _query("category_id", {"type": "string"}, "a category; its descendants are included"),
+    _query("category_id", {"type": "string"}, "a category by id or slug; its descendants are included"),
+    _query("category", {"type": "string"}, "the same as category_id"),
     _query(
         "sort",
         {"type": "string", "enum": list(ProductSort)},

@@ -55,7 +55,7 @@ def product_query(params: QueryParams, currency: str) -> ProductQuery:
     return ProductQuery(
         page=whole_number(params, "page", 1),
         limit=whole_number(params, "limit", 20),
-        category_id=text(params, "category_id"),
+        category_id=text(params, "category_id") or text(params, "category"),
         sort=text(params, "sort") or DEFAULT_SORT,
         search=text(params, "q"),
         min_price_minor=amount(params, "min_price", currency),

@@ -87,3 +87,53 @@ async def test_graphql_order_accepts_an_order_number(client: httpx.AsyncClient, 
 
     # then
     assert data["order"]["orderNumber"] == "ORD-001"
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+async def test_category_and_category_id_take_a_slug_or_an_id(
+    client: httpx.AsyncClient, demo: Store, family: str
+) -> None:
+    # given
+    tree = (await client.get(demo.aerocall("/categories"), headers=demo.auth)).json()["categories"]
+    kitchen = next(child for top in tree if top["slug"] == "home" for child in top["children"])
+    expected = ["ceramic-mug", "chef-knife", "cutting-board"]
+
+    # when
+    answers = [
+        await client.get(url(demo, family, "/products"), params={name: value}, headers=demo.auth)
+        for name in ("category", "category_id")
+        for value in (kitchen["slug"], kitchen["id"])
+    ]
+    unknown = await client.get(url(demo, family, "/products"), params={"category": "nowhere"}, headers=demo.auth)
+
+    # then
+    for answer in answers:
+        assert answer.status_code == 200, answer.text
+        assert sorted(product["slug"] for product in answer.json()["products"]) == expected
+    assert unknown.status_code == 400
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+async def test_a_product_without_variants_is_added_with_no_null_or_its_own_id_as_variant(
+    client: httpx.AsyncClient, demo: Store, family: str
+) -> None:
+    # given
+    catalog = await product_ids(client, demo)
+    mug, tee = catalog["ceramic-mug"]["id"], catalog["classic-tee"]["id"]
+    items = url(demo, family, "/cart/v1/items")
+
+    # when
+    answers = [
+        await client.post(items, json={"productId": mug, "quantity": 1, **extra}, headers=demo.auth)
+        for extra in ({}, {"variantId": None}, {"variantId": mug})
+    ]
+    own_id_on_variants = await client.post(
+        items, json={"productId": tee, "variantId": tee, "quantity": 1}, headers=demo.auth
+    )
+
+    # then
+    for answer in answers:
+        assert answer.status_code == 200, answer.text
+    lines = answers[-1].json()["items"]
+    assert [(line["product_id"], line["quantity"]) for line in lines] == [(mug, 3)]
+    assert own_id_on_variants.status_code == 400 and own_id_on_variants.json()["code"] == "INVALID_VARIANT"

@@ -60,7 +60,8 @@ async def _purchasable_item(
         raise NotFound(f"no product with id {product_id!r}", code=CartErrorCode.PRODUCT_NOT_FOUND, field="productId")
     variants = {row[2]: (row[3], row[4]) for row in rows if row[2] is not None}
     if not variants:
-        if variant_id is not None:
+        # The vendor's backend let a variant-less product be added under its own id as the variant.
+        if variant_id is not None and variant_id != product_id:
             raise InvalidInput(
                 "variantId: this product has no variants", code=CartErrorCode.INVALID_VARIANT, field="variantId"
             )
@@ -99,6 +100,8 @@ async def add_item(
     amount = validate_quantity(quantity)
     unit_price, stock = await _purchasable_item(session, project_id, product_id, variant_id)
     _check_stock(amount, stock)
+    if variant_id == product_id:
+        variant_id = None
     await _touch_cart(session, project_id, cart_id)
     statement = insert_for(session, CartItem.__table__).values(
         id=new_id("item"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shopgraph.domain.catalog.names import ATTRIBUTE_NAME, PRODUCT_SLUG
 from shopgraph.domain.catalog.snapshot import CatalogSnapshot, ProductSort, ProductView
@@ -62,7 +62,11 @@ def validate_query(
     ):
         raise InvalidParameter(names["min_price"], f"must not be greater than {names['max_price']}")
     if query.category_id is not None and query.category_id not in snapshot.categories_by_id:
-        raise InvalidParameter(names["category_id"], "no such category")
+        # The vendor's backend took a category's slug wherever it took its id.
+        by_slug = next((c.id for c in snapshot.categories_by_id.values() if c.slug == query.category_id), None)
+        if by_slug is None:
+            raise InvalidParameter(names["category_id"], "no such category")
+        query = replace(query, category_id=by_slug)
     if query.search is not None and len(query.search) > 200:
         raise InvalidParameter(names["search"], "at most 200 characters")
     for name, value in query.attributes:
@@ -77,7 +81,7 @@ def validate_query(
 def list_products(
     snapshot: CatalogSnapshot, query: ProductQuery, names: Mapping[str, str] = REST_PARAMETER_NAMES
 ) -> ProductPage:
-    validate_query(query, snapshot, names)
+    query = validate_query(query, snapshot, names)
     products: Iterable[ProductView] = snapshot.sorted_products(query.sort)
     if query.category_id is not None:
         wanted = snapshot.category_with_descendants(query.category_id)
