@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -113,7 +114,8 @@ Demo store {state}.
   secret key   {secret_key}   (shown only now)
 
   GraphiQL     {base}/graphql?headers={_bearer_header(public_key)}
-  admin        {base}/admin/graphql?token={secret_key}&headers={_bearer_header(secret_key)}
+  admin        {base}/admin/graphql   (paste the secret key in the headers pane)
+  dashboard    {base}/dashboard/login
   REST         {base}/api/v1/public/projects/{DEMO_SLUG}/ecommerce/products?token={public_key}
   REST         {base}/api/v1/ecommerce/products?token={public_key}
   OpenAPI      {base}/api/v1/openapi.json
@@ -131,11 +133,23 @@ def _prepare_database(settings: Settings) -> None:
     upgrade_database(settings.database_url)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Before the demo issues a key pair: a server that cannot listen must not leave new keys behind."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise CommandError(f"cannot listen on {host}:{port} ({error.strerror}); no keys were issued") from None
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     _prepare_database(settings)
     if args.demo:
+        _check_port_free(args.host, args.port)
         _print_demo(args.host, args.port, *asyncio.run(_ensure_demo(settings)))
     if args.no_worker:
         os.environ["SHOPGRAPH_RUN_WORKER"] = "0"

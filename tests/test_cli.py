@@ -284,6 +284,8 @@ def test_serve_demo_prints_the_public_key_and_the_urls(demo_server: RunningServe
     assert f"{demo_server.base_url}{AEROSTACK_PRODUCTS}" in output
     assert f"{demo_server.base_url}{AEROCALL_PRODUCTS}" in output
     assert f"{demo_server.base_url}/api/v1/openapi.json" in output
+    assert f"{demo_server.base_url}/dashboard/login" in output
+    assert "token=sk_" not in output
 
 
 @pytest.mark.parametrize("path", [AEROCALL_PRODUCTS, AEROSTACK_PRODUCTS], ids=["aerocall", "aerostack"])

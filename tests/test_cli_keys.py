@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 from tests.support.cli import cli_in, succeeded
@@ -44,3 +45,21 @@ def test_bad_key_commands_fail_in_one_line_with_status_2(tmp_path: Path) -> None
         result = cli.run(*arguments)
         assert result.returncode == 2, (arguments, result.stderr)
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_serve_demo_on_a_port_in_use_fails_without_issuing_keys(tmp_path: Path) -> None:
+
+    cli = cli_in(tmp_path)
+    succeeded(cli.run("project", "create", "demo", "--demo", "--json"))
+    before = json.loads(succeeded(cli.run("key", "list", "demo", "--json")).stdout)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        result = cli.run("serve", "--demo", "--port", str(port))
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "sk_" not in result.stdout
+    assert json.loads(succeeded(cli.run("key", "list", "demo", "--json")).stdout) == before

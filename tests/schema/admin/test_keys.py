@@ -162,3 +162,40 @@ async def test_another_process_refuses_a_revoked_key_within_a_second(
                 await asyncio.sleep(0.05)
     finally:
         await second.state.runtime.close()
+
+
+async def test_last_use_is_written_at_most_once_a_minute_and_never_by_a_request(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import event
+
+    from shopgraph.db import state as state_module
+
+    written: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE API_KEYS"):
+            written.append(statement)
+
+    event.listen(runtime.database.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        for _ in range(20):
+            assert (await client.get(demo.aerocall("/products"), headers=demo.auth)).status_code == 200
+        assert written == []  # no request wrote
+        await runtime.state.key_use.settle()
+        assert len(written) == 1
+        for _ in range(20):
+            assert (await client.get(demo.aerocall("/products"), headers=demo.auth)).status_code == 200
+        await runtime.state.key_use.settle()
+        assert len(written) == 1  # within the minute: nothing more
+
+        later = state_module.now_ms() + 61_000
+        monkeypatch.setattr(state_module, "now_ms", lambda: later)
+        assert (await client.get(demo.aerocall("/products"), headers=demo.auth)).status_code == 200
+        await runtime.state.key_use.settle()
+        assert len(written) == 2
+    finally:
+        event.remove(runtime.database.engine.sync_engine, "before_cursor_execute", note)
+    async with runtime.database.read() as session:
+        (public,) = [row for row in await list_keys(session, demo.id) if row.kind == "public"]
+    assert public.last_used_at == later
