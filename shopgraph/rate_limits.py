@@ -62,6 +62,20 @@ class RequestLimiter:
             log.warning("rate limit store unreachable; failure not counted", exc_info=True)
 
 
+def _limited_address(scope: Scope, limiter: RequestLimiter | None) -> str | None:
+    """The client address a limit counts against, or None where no limit applies."""
+    if limiter is None or scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PREFIXES):
+        return None
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+async def _refuse(send: Send, what: str, wait: int) -> None:
+    await send_json_error(
+        send, 429, "RATE_LIMITED", f"{what}; try again in {wait} seconds", [(b"retry-after", str(wait).encode())]
+    )
+
+
 class RateLimit:
     """ASGI middleware: 429 with `Retry-After` once a client (its address) goes over the limit."""
 
@@ -70,21 +84,15 @@ class RateLimit:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.limiter is None or scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PREFIXES):
+        address = _limited_address(scope, self.limiter)
+        if self.limiter is None or address is None:
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        wait = await self.limiter.retry_after(client[0] if client else "unknown")
+        wait = await self.limiter.retry_after(address)
         if wait is None:
             await self.app(scope, receive, send)
             return
-        await send_json_error(
-            send,
-            429,
-            "RATE_LIMITED",
-            f"too many requests; try again in {wait} seconds",
-            [(b"retry-after", str(wait).encode())],
-        )
+        await _refuse(send, "too many requests", wait)
 
 
 def is_failed_guess(scope: Scope, status: int) -> bool:
@@ -105,20 +113,13 @@ class FailureBrake:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.limiter is None or scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PREFIXES):
+        address = _limited_address(scope, self.limiter)
+        if self.limiter is None or address is None:
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        address = client[0] if client else "unknown"
         wait = await self.limiter.locked_for(address)
         if wait is not None:
-            await send_json_error(
-                send,
-                429,
-                "RATE_LIMITED",
-                f"too many failed attempts; try again in {wait} seconds",
-                [(b"retry-after", str(wait).encode())],
-            )
+            await _refuse(send, "too many failed attempts", wait)
             return
         status = 0
 
