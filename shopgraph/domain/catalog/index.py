@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from shopgraph.domain.catalog.snapshot import ProductView
 
 SortKey = Callable[["ProductView"], tuple[Any, ...]]
+IdSet = set[str] | frozenset[str]
 
 # A word is a run of letters and digits; anything else separates words.
 _SEPARATOR = re.compile(r"[\W_]+")
@@ -209,19 +210,20 @@ class CatalogIndex:
         return members
 
     def page(self, sort: str, wanted: Filters, start: int, count: int) -> tuple[list[ProductView], int]:
-        """The `count` products from position `start` of those matching `wanted`, in `sort` order, and their total."""
+        """The `count` products from position `start` of those matching `wanted`, in `sort` order, and their total.
+
+        The filters with an index narrow the candidates first (smallest set first); the page is then either the
+        first matches met walking the sort's order, when they are dense, or the top of the candidates."""
         ordering = self.orderings[sort]
-        sets: list[Collection[str]] = []
+        sets: list[IdSet] = []
         if wanted.category_ids is not None:
             sets.append(self.in_categories(wanted.category_ids))
         sets.extend(self.by_attribute.get(pair, _EMPTY) for pair in wanted.attributes)
         if wanted.in_stock:
             sets.append(self.in_stock)
         needle = wanted.search
-        if needle:
-            found = self.words.candidates(needle)
-            if found is not None:
-                sets.append(found)
+        if needle and (found := self.words.candidates(needle)) is not None:
+            sets.append(found)
         priced = wanted.min_price is not None or wanted.max_price is not None
         by_price = self.orderings[PRICE_ORDERING]
         in_price = by_price.price_span(wanted.min_price, wanted.max_price) if priced else None
@@ -234,38 +236,53 @@ class CatalogIndex:
                 products = ordering.products[span.start : span.stop]
                 matched: Iterable[ProductView] = reversed(products) if ordering.descending else products
                 return list(islice(matched, start, start + count)), len(span)
-            pool: Collection[ProductView] = by_price.products[in_price.start : in_price.stop]
-            return self._page_of(ordering, pool, start, count)
+            return self._page_of(
+                ordering,
+                len(in_price),
+                lambda product: wanted.price_admits(product.price_minor),
+                lambda: by_price.products[in_price.start : in_price.stop],
+                start,
+                count,
+            )
 
+        ids: IdSet | None = None
         if sets:
             smallest, *others = sorted(sets, key=len)
-            ids = set(smallest).intersection(*others) if others else set(smallest)
+            ids = smallest.intersection(*others) if others else smallest
             if in_price is not None:
                 if len(in_price) < len(ids):
                     ids = {p.id for p in by_price.products[in_price.start : in_price.stop] if p.id in ids}
                 else:
                     ids = {id for id in ids if wanted.price_admits(self.by_id[id].price_minor)}
-            candidates: Collection[ProductView] = [self.by_id[id] for id in ids]
-        elif in_price is not None:
-            candidates = by_price.products[in_price.start : in_price.stop]
-        else:
-            candidates = self.by_id.values()
         if needle:
-            candidates = [p for p in candidates if needle in p.search_text]
-        return self._page_of(ordering, candidates, start, count)
+            pool: Iterable[ProductView]
+            if ids is not None:
+                pool = (self.by_id[id] for id in ids)
+            elif in_price is not None:
+                pool = by_price.products[in_price.start : in_price.stop]
+            else:
+                pool = self.by_id.values()
+            ids = {p.id for p in pool if needle in p.search_text}
+        chosen: IdSet = ids if ids is not None else frozenset()  # not reached: no needle means some index set
+        return self._page_of(
+            ordering, len(chosen), lambda p: p.id in chosen, lambda: [self.by_id[id] for id in chosen], start, count
+        )
 
     def _page_of(
-        self, ordering: Ordering, matched: Collection[ProductView], start: int, count: int
+        self,
+        ordering: Ordering,
+        total: int,
+        matches: Callable[[ProductView], bool],
+        candidates: Callable[[], Collection[ProductView]],
+        start: int,
+        count: int,
     ) -> tuple[list[ProductView], int]:
-        total = len(matched)
         if start >= total:
             return [], total
         if total * 4 >= len(self.by_id):
-            # Most of the catalog: walk the sort's order and stop once the page is full.
-            ids = {p.id for p in matched}
-            inside = (p for p in ordering if p.id in ids)
-            return list(islice(inside, start, start + count)), total
-        return ordering.top(start + count, matched)[start:], total
+            # A quarter of the catalog or more: walk the sort's order and stop once the page is full.
+            return list(islice(filter(matches, ordering), start, start + count)), total
+        return ordering.top(start + count, candidates())[start:], total
 
 
 @dataclass(frozen=True)
