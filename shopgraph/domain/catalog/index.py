@@ -1,18 +1,17 @@
 """The products of a catalog snapshot, indexed for the storefront's queries and changed one product at a time.
 
 Each sort keeps its products in a list ordered by a unique key, so a product goes in or out with a bisection;
-categories, attribute values and "in stock" keep sets of product ids; search keeps the words of every product's
-text. Nothing here awaits: a change is applied whole between two requests' steps.
+categories, attribute values and "in stock" keep sets of product ids; search runs `str.find` over all the texts
+joined into one string. Nothing here awaits: a change is applied whole between two requests' steps.
 """
 
 from __future__ import annotations
 
 import heapq
-import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,8 +20,8 @@ if TYPE_CHECKING:
 SortKey = Callable[["ProductView"], tuple[Any, ...]]
 IdSet = set[str] | frozenset[str]
 
-# A word is a run of letters and digits; anything else separates words.
-_SEPARATOR = re.compile(r"[\W_]+")
+# Between two products' texts in the searched string: a search for text holding it looks at every product.
+_BETWEEN = "\x00"
 _EMPTY: frozenset[str] = frozenset()
 
 
@@ -38,10 +37,6 @@ def attribute_values(attributes: dict[str, Any]) -> Iterator[tuple[str, str]]:
         for item in value if isinstance(value, list) else [value]:
             if item is not None:
                 yield name, attribute_text(item)
-
-
-def words(text: str) -> set[str]:
-    return {word for word in _SEPARATOR.split(text) if word}
 
 
 @dataclass(frozen=True)
@@ -97,54 +92,47 @@ def _by_name(product: ProductView) -> tuple[Any, ...]:
     return (product.name.casefold(), product.id)
 
 
-class WordIndex:
-    """Which products' text holds each word, and the list of known words to find the words holding a fragment."""
+class TextScan:
+    """Every product's text in one string, searched with `str.find`: a match is mapped to its product by bisection.
+
+    A product whose text changed after the string was built is checked on its own until the string is rebuilt,
+    which happens on a search once enough texts have changed."""
 
     def __init__(self) -> None:
-        self.products: dict[str, set[str]] = {}
-        self._known: str | None = None
+        self._text = ""
+        self._starts: list[int] = []
+        self._owners: list[str] = []
+        self._built = False
+        self._changed: set[str] = set()
 
-    def add(self, product_id: str, text: str) -> None:
-        for word in words(text):
-            holders = self.products.get(word)
-            if holders is None:
-                holders = self.products[word] = set()
-                self._known = None
-            holders.add(product_id)
+    def changed(self, product_id: str) -> None:
+        if self._built:
+            self._changed.add(product_id)
 
-    def remove(self, product_id: str, text: str) -> None:
-        for word in words(text):
-            holders = self.products.get(word)
-            if holders is not None:
-                holders.discard(product_id)
-                if not holders:
-                    del self.products[word]
-                    self._known = None
-
-    def words_holding(self, fragment: str) -> Iterator[str]:
-        if self._known is None:
-            self._known = "\n" + "\n".join(self.products) + "\n"
-        known = self._known
-        at = known.find(fragment)
+    def find(self, needle: str, products: dict[str, ProductView]) -> set[str]:
+        """The ids of the products whose text holds `needle`."""
+        if _BETWEEN in needle:
+            return {p.id for p in products.values() if needle in p.search_text}
+        if not self._built or len(self._changed) > max(256, len(products) // 16):
+            self.build(products)
+        text, starts, owners, changed = self._text, self._starts, self._owners, self._changed
+        found = {id for id in changed if (p := products.get(id)) is not None and needle in p.search_text}
+        at = text.find(needle)
         while at != -1:
-            start = known.rfind("\n", 0, at) + 1
-            end = known.find("\n", at)
-            yield known[start:end]
-            at = known.find(fragment, end)
-
-    def candidates(self, needle: str) -> set[str] | None:
-        """Products whose text may hold `needle` (a superset), or None when its words say nothing (only separators).
-
-        Each run of word characters in the needle lies inside one word of any text holding it."""
-        found: set[str] | None = None
-        for fragment in sorted(words(needle), key=len, reverse=True):
-            holders: set[str] = set()
-            for word in self.words_holding(fragment):
-                holders |= self.products[word]
-            found = holders if found is None else found & holders
-            if not found:
-                return found
+            owner = bisect_right(starts, at) - 1
+            product_id = owners[owner]
+            if product_id not in changed:  # a product removed or added since the build is among the changed
+                found.add(product_id)
+            at = text.find(needle, starts[owner + 1]) if owner + 1 < len(owners) else -1
         return found
+
+    def build(self, products: dict[str, ProductView]) -> None:
+        texts = [p.search_text for p in products.values()]
+        self._text = _BETWEEN.join(texts)
+        self._starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+        self._owners = list(products)
+        self._changed = set()
+        self._built = True
 
 
 class CatalogIndex:
@@ -155,7 +143,7 @@ class CatalogIndex:
         self.by_category: dict[str | None, set[str]] = {}
         self.by_attribute: dict[tuple[str, str], set[str]] = {}
         self.in_stock: set[str] = set()
-        self.words = WordIndex()
+        self.text = TextScan()
         self._category_members: dict[frozenset[str], frozenset[str]] = {}
         products = list(products)
         for product in products:
@@ -164,6 +152,7 @@ class CatalogIndex:
             sort: Ordering(key, descending, sorted(products, key=key), price_sign)
             for sort, (key, descending, price_sign) in ORDERINGS.items()
         }
+        self.text.build(self.by_id)
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -181,6 +170,8 @@ class CatalogIndex:
                 ordering.add(product)
         if old is None or product is None or old.category_id != product.category_id:
             self._category_members.clear()
+        if old is None or product is None or old.search_text != product.search_text:
+            self.text.changed(product_id)
 
     def _add_to_sets(self, product: ProductView) -> None:
         self.by_id[product.id] = product
@@ -190,7 +181,6 @@ class CatalogIndex:
             self.by_attribute.setdefault(pair, set()).add(product.id)
         if product.in_stock:
             self.in_stock.add(product.id)
-        self.words.add(product.id, product.search_text)
 
     def _remove_from_sets(self, product: ProductView) -> None:
         del self.by_id[product.id]
@@ -200,7 +190,6 @@ class CatalogIndex:
         for pair in attribute_values(product.attributes):
             _discard(self.by_attribute, pair, product.id)
         self.in_stock.discard(product.id)
-        self.words.remove(product.id, product.search_text)
 
     def in_categories(self, category_ids: frozenset[str]) -> frozenset[str]:
         members = self._category_members.get(category_ids)
@@ -221,14 +210,13 @@ class CatalogIndex:
         sets.extend(self.by_attribute.get(pair, _EMPTY) for pair in wanted.attributes)
         if wanted.in_stock:
             sets.append(self.in_stock)
-        needle = wanted.search
-        if needle and (found := self.words.candidates(needle)) is not None:
-            sets.append(found)
+        if wanted.search:
+            sets.append(self.text.find(wanted.search, self.by_id))
         priced = wanted.min_price is not None or wanted.max_price is not None
         by_price = self.orderings[PRICE_ORDERING]
         in_price = by_price.price_span(wanted.min_price, wanted.max_price) if priced else None
 
-        if not sets and not needle:
+        if not sets:
             if in_price is None:
                 return list(islice(ordering, start, start + count)), len(self.by_id)
             span = ordering.price_span(wanted.min_price, wanted.max_price)
@@ -245,25 +233,14 @@ class CatalogIndex:
                 count,
             )
 
-        ids: IdSet | None = None
-        if sets:
-            smallest, *others = sorted(sets, key=len)
-            ids = smallest.intersection(*others) if others else smallest
-            if in_price is not None:
-                if len(in_price) < len(ids):
-                    ids = {p.id for p in by_price.products[in_price.start : in_price.stop] if p.id in ids}
-                else:
-                    ids = {id for id in ids if wanted.price_admits(self.by_id[id].price_minor)}
-        if needle:
-            pool: Iterable[ProductView]
-            if ids is not None:
-                pool = (self.by_id[id] for id in ids)
-            elif in_price is not None:
-                pool = by_price.products[in_price.start : in_price.stop]
+        smallest, *others = sorted(sets, key=len)
+        ids = smallest.intersection(*others) if others else smallest
+        if in_price is not None:
+            if len(in_price) < len(ids):
+                ids = {p.id for p in by_price.products[in_price.start : in_price.stop] if p.id in ids}
             else:
-                pool = self.by_id.values()
-            ids = {p.id for p in pool if needle in p.search_text}
-        chosen: IdSet = ids if ids is not None else frozenset()  # not reached: no needle means some index set
+                ids = {id for id in ids if wanted.price_admits(self.by_id[id].price_minor)}
+        chosen = ids
         return self._page_of(
             ordering, len(chosen), lambda p: p.id in chosen, lambda: [self.by_id[id] for id in chosen], start, count
         )
@@ -279,8 +256,9 @@ class CatalogIndex:
     ) -> tuple[list[ProductView], int]:
         if start >= total:
             return [], total
-        if total * 4 >= len(self.by_id):
-            # A quarter of the catalog or more: walk the sort's order and stop once the page is full.
+        if (start + count) * len(self.by_id) <= 4 * total * total:
+            # Matches dense enough that walking the sort's order to the end of the page meets fewer products
+            # than ranking every candidate would.
             return list(islice(filter(matches, ordering), start, start + count)), total
         return ordering.top(start + count, candidates())[start:], total
 

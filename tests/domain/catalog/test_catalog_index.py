@@ -102,7 +102,25 @@ queries = st.builds(
     sort=st.sampled_from(list(ProductSort)).map(str),
     search=st.one_of(
         st.none(),
-        st.sampled_from(["mug", "MUG", "ea", "tea mug", "d mu", "-", "e-g", "strasse", "été", "x_y", "_", "zzz", "a"]),
+        st.sampled_from(
+            [
+                "mug",
+                "MUG",
+                "ea",
+                "tea mug",
+                "d mu",
+                "-",
+                "e-g",
+                "strasse",
+                "été",
+                "x_y",
+                "_",
+                "zzz",
+                "a",
+                "\x00",
+                "g\nr",
+            ]
+        ),
     ),
     min_price_minor=st.one_of(st.none(), st.sampled_from([0, 500, 1000])),
     max_price_minor=st.one_of(st.none(), st.sampled_from([999, 1000, 5000])),
@@ -222,3 +240,25 @@ def test_narrow_and_dense_queries_read_far_fewer_products_than_the_catalog_holds
         assert reads < 4_000, (query, reads)
         assert ([p.id for p in page.items], page.total) == reference_page(snapshot, products, query)
     assert find_product(snapshot, slug="item-12345") is snapshot.products_by_id["prod_12345"]
+
+
+def test_search_stays_exact_across_many_changed_texts_and_the_rebuilds_they_cause() -> None:
+    # given
+    products = large_catalog(600)
+    snapshot = CatalogSnapshot("proj", 1, "USD", products, list(CATEGORIES))
+    current = {product.id: product for product in products}
+
+    # when
+    for round, product in enumerate(products[:500]):
+        renamed = replace(product, search_text=f"round {round} renamed\nplain" if round % 3 else "gone")
+        current[product.id] = renamed
+        snapshot = snapshot.advanced(round + 2, {product.id: renamed})
+        if round % 50 == 0:
+            assert list_products(snapshot, ProductQuery(search="renamed", limit=100)).total == sum(
+                "renamed" in p.search_text for p in current.values()
+            )
+
+    # then
+    for needle in ("renamed", "round 49 ", "gone", "teapot", "plain"):
+        found = {p.id for p in current.values() if needle in p.search_text}
+        assert snapshot.index.text.find(needle, snapshot.products_by_id) == found, needle
