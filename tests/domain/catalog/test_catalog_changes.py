@@ -260,3 +260,50 @@ async def test_another_process_sees_an_order_and_an_edit_within_a_second(
             assert "ceramic-mug" not in await page(client, demo)
     finally:
         await second.state.runtime.close()
+
+
+async def test_concurrent_orders_and_reads_on_two_processes_end_on_the_catalog_a_rebuild_gives(
+    app: Starlette, client: httpx.AsyncClient, runtime: Runtime, settings: Settings, demo: Store
+) -> None:
+    second: Starlette = create_app(settings)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=second), base_url="http://testserver") as other:
+            # given
+            catalog = await page(client, demo)
+            buyable = [catalog[slug]["id"] for slug in ("ceramic-mug", "canvas-tote", "wool-beanie", "linen-pillow")]
+            carts = [f"c{index}" for index in range(16)]
+            for index, cart_id in enumerate(carts):
+                await fill_cart(client, demo, cart_id, [(buyable[index % 4], 1), (buyable[(index + 1) % 4], 2)])
+
+            # when: orders placed through both processes while both keep reading the catalog
+            async def order(index: int, cart_id: str) -> int:
+                door = client if index % 2 else other
+                response = await door.post(demo.aerocall("/checkout"), json=checkout_body(cart_id), headers=demo.auth)
+                return response.status_code
+
+            async def read(door: httpx.AsyncClient) -> None:
+                for _ in range(6):
+                    await page(door, demo, in_stock="true", sort="price_asc")
+                    await asyncio.sleep(0)
+
+            outcomes = await asyncio.gather(
+                *(order(index, cart_id) for index, cart_id in enumerate(carts)), read(client), read(other)
+            )
+
+            # then
+            assert outcomes[: len(carts)] == [201] * len(carts)
+            async with runtime.database.read() as session:
+                rebuilt = await load_snapshot(session, demo.id)
+            for door in (client, other):
+                shown = await page(door, demo)
+                assert {slug: (p["stock"], p["in_stock"]) for slug, p in shown.items()} == {
+                    p.slug: (p.stock, p.in_stock) for p in rebuilt.products_by_id.values()
+                }
+            for process in (app, second):
+                state = await process.state.runtime.state.fetch(BY_SLUG, demo.slug)
+                assert state is not None
+                applied = await process.state.runtime.cache.catalog(state)
+                assert applied.version == rebuilt.version
+                assert applied.products_by_id == rebuilt.products_by_id
+    finally:
+        await second.state.runtime.close()
