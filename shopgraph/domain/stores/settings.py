@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph import money
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
-from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.domain.error_codes import ErrorCode
 from shopgraph.domain.fields import camel, is_http_url
 from shopgraph.domain.stores.access import could_be_custom_domain
@@ -240,12 +239,11 @@ async def update_store_settings(session: AsyncSession, project_id: str, changes:
         await _replace_domains(session, project_id, domains)
     for column, value in values.items():
         setattr(current, column, value)
-    await session.execute(
-        update(Project).where(Project.id == project_id).values(settings_version=Project.settings_version + 1)
-    )
+    versions: dict[str, Any] = {"settings_version": Project.settings_version + 1}
     if "default_currency" in values:
         # Product prices are shown in the store's currency, so the catalog snapshot is rebuilt too.
-        await bump_catalog_version(session, project_id)
+        versions["catalog_version"] = Project.catalog_version + 1
+    await session.execute(update(Project).where(Project.id == project_id).values(**versions))
 
 
 async def _replace_domains(session: AsyncSession, project_id: str, domains: list[str]) -> None:

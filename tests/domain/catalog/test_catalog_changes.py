@@ -21,6 +21,7 @@ from shopgraph.delivery.worker import Worker
 from shopgraph.domain.catalog import snapshot as snapshot_module
 from shopgraph.domain.catalog.admin_products import set_inventory, update_product
 from shopgraph.domain.catalog.snapshot import load_snapshot
+from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.ids import now_ms
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
@@ -307,3 +308,21 @@ async def test_concurrent_orders_and_reads_on_two_processes_end_on_the_catalog_a
                 assert applied.products_by_id == rebuilt.products_by_id
     finally:
         await second.state.runtime.close()
+
+
+async def test_a_new_currency_rebuilds_the_snapshot_though_it_logs_no_change(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    before = await page(client, demo)
+
+    # when
+    async with runtime.database.write() as session:
+        await update_store_settings(session, demo.id, {"default_currency": "EUR"})
+    with catalog_reads(runtime, monkeypatch) as reads:
+        after = await page(client, demo)
+
+    # then
+    assert {product["currency"] for product in before.values()} == {"USD"}
+    assert {product["currency"] for product in after.values()} == {"EUR"}
+    assert reads.products == len(before)
