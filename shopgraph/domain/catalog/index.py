@@ -8,6 +8,7 @@ joined into one string. Nothing here awaits: a change is applied whole between t
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ class TextScan:
 
     def __init__(self) -> None:
         self._text = ""
-        self._starts: list[int] = []
+        self._starts = array("q")
         self._owners: list[str] = []
         self._built = False
         self._changed: set[str] = set()
@@ -129,7 +130,7 @@ class TextScan:
     def build(self, products: dict[str, ProductView]) -> None:
         texts = [p.search_text for p in products.values()]
         self._text = _BETWEEN.join(texts)
-        self._starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+        self._starts = array("q", accumulate((len(text) + 1 for text in texts), initial=0))
         self._owners = list(products)
         self._changed = set()
         self._built = True
