@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import CatalogChange, Category, Product, ProductStatus, Project, StoreSettings, Variant
 from shopgraph.db.statements import changed_rows
-from shopgraph.domain.catalog.index import CatalogIndex, Filters, Ordering, attribute_text
+from shopgraph.domain.catalog.index import CatalogIndex, Filters, attribute_text
 from shopgraph.ids import now_ms
 from shopgraph.lru import LRU
 
@@ -152,9 +152,6 @@ class CatalogSnapshot:
         for product_id, product in changed.items():
             self.index.replace(product_id, product)
         return CatalogSnapshot(self.project_id, version, self.currency, self.index, self)
-
-    def sorted_products(self, sort: str) -> Ordering:
-        return self.index.orderings[sort]
 
     def category_with_descendants(self, category_id: str) -> frozenset[str]:
         cached = self._descendants.get(category_id)
