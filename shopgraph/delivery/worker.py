@@ -29,6 +29,7 @@ class Worker:
             "webhooks delivered": self.deliver_webhooks,
             "unpaid orders expired": self.expire_orders,
             "stale carts removed": self.purge_carts,
+            "catalog changes trimmed": self.trim_catalog_log,
         }
 
     async def send_emails(self) -> int:
@@ -45,6 +46,9 @@ class Worker:
 
     async def purge_carts(self) -> int:
         return await sweeps.purge_carts(self.database, self.settings)
+
+    async def trim_catalog_log(self) -> int:
+        return await sweeps.trim_catalog_log(self.database)
 
     async def run_once(self) -> dict[str, int]:
         done: dict[str, int] = {}

@@ -1,4 +1,7 @@
-"""Per-process caches of each project's config and catalog, checked against the versions in the database."""
+"""Per-process caches of each project's config and catalog, checked against the versions in the database.
+
+A catalog snapshot behind the current version is brought up to it from the change log (`refresh_snapshot`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from sqlalchemy import select
 from shopgraph.db.engine import Database
 from shopgraph.db.models import StoreSettings
 from shopgraph.db.state import ProjectState
-from shopgraph.domain.catalog.snapshot import CatalogSnapshot, load_snapshot
+from shopgraph.domain.catalog.snapshot import CatalogSnapshot, refresh_snapshot
 from shopgraph.domain.stores.config import StoreConfig
 
 
@@ -39,9 +42,14 @@ class StoreCache:
             snapshot = self._catalogs.get(state.project_id)
             if snapshot is not None and snapshot.version >= state.catalog_version:
                 return snapshot
-            async with self._database.read() as session:
-                if not self._database.is_sqlite:
-                    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-                snapshot = await load_snapshot(session, state.project_id)
+            try:
+                async with self._database.read() as session:
+                    if not self._database.is_sqlite:
+                        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                    snapshot = await refresh_snapshot(session, snapshot, state.project_id)
+            except BaseException:
+                # A refresh that failed halfway may have left the index half changed: the next read rebuilds it.
+                self._catalogs.pop(state.project_id, None)
+                raise
             self._catalogs[state.project_id] = snapshot
             return snapshot

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from shopgraph.db.models.base import NAMING_CONVENTION, Base, Id
 from shopgraph.db.models.carts import Cart, CartItem, Coupon, CouponRedemption, CouponType
-from shopgraph.db.models.catalog import Category, Product, ProductAttribute, ProductStatus, Variant
+from shopgraph.db.models.catalog import CatalogChange, Category, Product, ProductAttribute, ProductStatus, Variant
 from shopgraph.db.models.dashboard import DashboardSession
 from shopgraph.db.models.events import DeliveryStatus, OutboxMessage, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from shopgraph.db.models.orders import (
@@ -25,6 +25,7 @@ __all__ = [
     "Base",
     "Cart",
     "CartItem",
+    "CatalogChange",
     "Category",
     "Coupon",
     "CouponRedemption",

@@ -1,11 +1,11 @@
-"""Categories, products with their indexed attributes, and variants."""
+"""Categories, products with their indexed attributes, variants, and the log of catalog changes."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopgraph.db.models.base import Base, Id
@@ -92,3 +92,19 @@ class Variant(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
     updated_at: Mapped[int] = mapped_column(BigInteger, default=now_ms, onupdate=now_ms)
+
+
+class CatalogChange(Base):
+    """One row per catalog version: the products that version touched, or none for a change to the whole catalog.
+
+    Written in the transaction that bumps `projects.catalog_version`, so a process holding an older snapshot reloads
+    only the products named here."""
+
+    __tablename__ = "catalog_changes"
+    __table_args__ = (Index("ix_catalog_changes_created_at", "created_at"),)
+
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # None: the category tree, the settings or an import changed; every process rebuilds its snapshot.
+    product_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)

@@ -110,7 +110,7 @@ async def create_product(session: AsyncSession, project_id: str, given: Mapping[
     )
     with concurrent_writes_as_conflict():
         product = await add_product(session, project_id, **values, variants=variants)
-    await bump_catalog_version(session, project_id)
+    await bump_catalog_version(session, project_id, [product.id])
     created = await load_product(session, project_id, product.id)
     await check_low_stock(
         session, project_id, product_ids=[product.id], variant_ids=[variant.id for variant in created.variants]
@@ -136,7 +136,7 @@ async def update_product(
         session.add_all(attribute_rows(product))
     with concurrent_writes_as_conflict():
         await session.flush()
-    await bump_catalog_version(session, project_id)
+    await bump_catalog_version(session, project_id, [product.id])
     if "low_stock_threshold" in values:
         await check_low_stock(session, project_id, product_ids=[product.id])
     return await load_product(session, project_id, product.id)
@@ -150,7 +150,7 @@ async def delete_product(session: AsyncSession, project_id: str, product_id: str
     await session.execute(delete(Variant).where(Variant.product_id == product.id))
     await session.execute(delete(Product).where(Product.id == product.id))
     session.expunge(product)
-    await bump_catalog_version(session, project_id)
+    await bump_catalog_version(session, project_id, [product_id])
     return product_id
 
 
@@ -158,7 +158,7 @@ async def _touch(session: AsyncSession, project_id: str, product: Product) -> Pr
     product.updated_at = now_ms()
     with concurrent_writes_as_conflict():
         await session.flush()
-    await bump_catalog_version(session, project_id)
+    await bump_catalog_version(session, project_id, [product.id])
     return await load_product(session, project_id, product.id)
 
 

@@ -106,13 +106,21 @@ async def set_stock(
     conditions = [model.id == (variant_id or product_id), model.project_id == project_id]
     if variant_id and product_id:
         conditions.append(Variant.product_id == product_id)
-    result = await session.execute(
-        update(model)
-        .where(*conditions)
-        .values(stock=stock, updated_at=now_ms())
-        .execution_options(synchronize_session=False)
+    owner = Variant.product_id if variant_id else Product.id
+    changed = (
+        (
+            await session.execute(
+                update(model)
+                .where(*conditions)
+                .values(stock=stock, updated_at=now_ms())
+                .returning(owner)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        .scalars()
+        .all()
     )
-    if changed_rows(result) != 1:
+    if len(changed) != 1:
         if variant_id:
             raise NotFound(
                 "no variant with this id in this store", code=CatalogErrorCode.VARIANT_NOT_FOUND, field="variantId"
@@ -126,7 +134,7 @@ async def set_stock(
         product_ids=[] if variant_id else [str(product_id)],
         variant_ids=[variant_id] if variant_id else [],
     )
-    await bump_catalog_version(session, project_id)
+    await bump_catalog_version(session, project_id, changed)
 
 
 async def _has_variants(session: AsyncSession, project_id: str, product_id: str) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from shopgraph.domain.catalog.index import Filters
 from shopgraph.domain.catalog.names import ATTRIBUTE_NAME, PRODUCT_SLUG
 from shopgraph.domain.catalog.snapshot import CatalogSnapshot, ProductSort, ProductView
 from shopgraph.domain.error_codes import ErrorCode
@@ -63,10 +64,10 @@ def validate_query(
         raise InvalidParameter(names["min_price"], f"must not be greater than {names['max_price']}")
     if query.category_id is not None and query.category_id not in snapshot.categories_by_id:
         # The vendor's backend took a category's slug wherever it took its id.
-        by_slug = next((c.id for c in snapshot.categories_by_id.values() if c.slug == query.category_id), None)
+        by_slug = snapshot.categories_by_slug.get(query.category_id)
         if by_slug is None:
             raise InvalidParameter(names["category_id"], "no such category")
-        query = replace(query, category_id=by_slug)
+        query = replace(query, category_id=by_slug.id)
     if query.search is not None and len(query.search) > 200:
         raise InvalidParameter(names["search"], "at most 200 characters")
     for name, value in query.attributes:
@@ -81,31 +82,18 @@ def validate_query(
 def list_products(
     snapshot: CatalogSnapshot, query: ProductQuery, names: Mapping[str, str] = REST_PARAMETER_NAMES
 ) -> ProductPage:
+    """Answered from the snapshot's indexes: no query walks the whole catalog unless it matches most of it."""
     query = validate_query(query, snapshot, names)
-    products: Iterable[ProductView] = snapshot.sorted_products(query.sort)
-    if query.category_id is not None:
-        wanted = snapshot.category_with_descendants(query.category_id)
-        products = (p for p in products if p.category_id in wanted)
-    if query.search:
-        needle = query.search.casefold()
-        products = (p for p in products if needle in p.search_text)
-    if query.min_price_minor is not None:
-        low = query.min_price_minor
-        products = (p for p in products if p.price_minor >= low)
-    if query.max_price_minor is not None:
-        high = query.max_price_minor
-        products = (p for p in products if p.price_minor <= high)
-    if query.in_stock:
-        products = (p for p in products if p.in_stock)
-    for name, value in query.attributes:
-        products = _with_attribute(products, name, value.casefold())
-    matched = list(products)
-    start = (query.page - 1) * query.limit
-    return ProductPage(matched[start : start + query.limit], len(matched), query.page, query.limit)
-
-
-def _with_attribute(products: Iterable[ProductView], name: str, value: str) -> Iterable[ProductView]:
-    return (p for p in products if p.attribute_matches(name, value))
+    wanted = Filters(
+        category_ids=None if query.category_id is None else snapshot.category_with_descendants(query.category_id),
+        search=query.search.casefold() if query.search else None,
+        min_price=query.min_price_minor,
+        max_price=query.max_price_minor,
+        in_stock=query.in_stock,
+        attributes=tuple((name, value.casefold()) for name, value in query.attributes),
+    )
+    items, total = snapshot.page(query.sort, wanted, (query.page - 1) * query.limit, query.limit)
+    return ProductPage(items, total, query.page, query.limit)
 
 
 def find_product(snapshot: CatalogSnapshot, *, slug: str | None = None, id: str | None = None) -> ProductView | None:

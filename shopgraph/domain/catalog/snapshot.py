@@ -1,21 +1,30 @@
 """The storefront catalog: a per-project snapshot read with a few Core selects, queried in memory.
 
-A snapshot is built once per catalog version; every catalog write bumps `projects.catalog_version`, so the
-next request on any process sees a new version and builds a new snapshot.
+Every catalog write bumps `projects.catalog_version` and, in the same transaction, logs which products that
+version touched (`catalog_changes`). A process whose snapshot is older reads the log since its version and
+reloads just those products; it builds a whole new snapshot only when the log no longer reaches back to its
+version, or a version changed the whole catalog (categories, settings, imports).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Category, Product, ProductStatus, Project, StoreSettings, Variant
+from shopgraph.db.models import CatalogChange, Category, Product, ProductStatus, Project, StoreSettings, Variant
+from shopgraph.db.statements import changed_rows
+from shopgraph.domain.catalog.index import CatalogIndex, Filters, attribute_text
+from shopgraph.ids import now_ms
 from shopgraph.lru import LRU
+
+# Past this many touched products a whole rebuild is as cheap as reloading them one by one.
+MAX_TOUCHED = 2000
+_ID_CHUNK = 500
 
 
 class ProductSort(StrEnum):
@@ -85,13 +94,7 @@ class ProductView:
     def attribute_matches(self, name: str, wanted: str) -> bool:
         value = self.attributes.get(name)
         values = value if isinstance(value, list) else [value]
-        return any(value is not None and _attribute_text(value) == wanted for value in values)
-
-
-def _attribute_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).casefold()
+        return any(value is not None and attribute_text(value) == wanted for value in values)
 
 
 @dataclass(frozen=True)
@@ -106,41 +109,49 @@ class CategoryView:
 
 
 class CatalogSnapshot:
+    """One catalog version of a project. A newer version may take over the index (`advanced`); the categories,
+    which only a whole rebuild changes, are shared."""
+
     def __init__(
         self,
         project_id: str,
         version: int,
         currency: str,
-        products: list[ProductView],
-        categories: list[CategoryView],
+        products: Iterable[ProductView] | CatalogIndex,
+        categories: list[CategoryView] | CatalogSnapshot,
     ) -> None:
         self.project_id = project_id
         self.version = version
         self.currency = currency
-        self.products_by_slug = {product.slug: product for product in products}
-        self.products_by_id = {product.id: product for product in products}
-        self.categories_by_id: dict[str, CategoryView] = {}
-        self.category_roots = _build_tree(categories, self.categories_by_id)
-        self._newest_first = sorted(products, key=lambda p: (p.created_at, p.id), reverse=True)
-        self._sorted: dict[str, list[ProductView]] = {}
-        self._descendants: dict[str, frozenset[str]] = {}
+        self.index = products if isinstance(products, CatalogIndex) else CatalogIndex(products)
+        self.products_by_slug = self.index.by_slug
+        self.products_by_id = self.index.by_id
+        self.categories_by_id: dict[str, CategoryView]
+        self.categories_by_slug: dict[str, CategoryView]
+        self.category_roots: tuple[CategoryView, ...]
+        self._descendants: dict[str, frozenset[str]]
+        if isinstance(categories, CatalogSnapshot):
+            self.categories_by_id = categories.categories_by_id
+            self.categories_by_slug = categories.categories_by_slug
+            self.category_roots = categories.category_roots
+            self._descendants = categories._descendants
+        else:
+            self.categories_by_id = {}
+            self.category_roots = _build_tree(categories, self.categories_by_id)
+            self.categories_by_slug = {}
+            for category in self.categories_by_id.values():
+                self.categories_by_slug.setdefault(category.slug, category)
+            self._descendants = {}
         # Rendered responses keyed by their door and query: built once per catalog version.
         self.rendered: LRU[Any, Any] = LRU(1024)
 
-    def sorted_products(self, sort: str) -> list[ProductView]:
-        cached = self._sorted.get(sort)
-        if cached is not None:
-            return cached
-        if sort == ProductSort.PRICE_ASC:
-            result = sorted(self._newest_first, key=lambda p: p.price_minor)
-        elif sort == ProductSort.PRICE_DESC:
-            result = sorted(self._newest_first, key=lambda p: p.price_minor, reverse=True)
-        elif sort == ProductSort.NAME_ASC:
-            result = sorted(self._newest_first, key=lambda p: (p.name.casefold(), p.id))
-        else:
-            result = self._newest_first
-        self._sorted[sort] = result
-        return result
+    def advanced(self, version: int, changed: dict[str, ProductView | None]) -> CatalogSnapshot:
+        """The next version: this snapshot's index with the changed products put in (None: no longer listed).
+
+        The index is changed in place and handed over, so this snapshot must not be served any more."""
+        for product_id, product in changed.items():
+            self.index.replace(product_id, product)
+        return CatalogSnapshot(self.project_id, version, self.currency, self.index, self)
 
     def category_with_descendants(self, category_id: str) -> frozenset[str]:
         cached = self._descendants.get(category_id)
@@ -154,6 +165,9 @@ class CatalogSnapshot:
                     pending.extend(category.children)
             cached = self._descendants[category_id] = frozenset(ids)
         return cached
+
+    def page(self, sort: str, wanted: Filters, start: int, count: int) -> tuple[list[ProductView], int]:
+        return self.index.page(sort, wanted, start, count)
 
 
 def _build_tree(rows: Iterable[CategoryView], index: dict[str, CategoryView]) -> tuple[CategoryView, ...]:
@@ -185,67 +199,55 @@ def _build_tree(rows: Iterable[CategoryView], index: dict[str, CategoryView]) ->
     return build(None, frozenset())
 
 
-async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapshot:
-    """Four statements, whatever the size of the catalog."""
-    version, currency = (
-        await session.execute(
-            select(Project.catalog_version, StoreSettings.default_currency)
-            .join(StoreSettings, StoreSettings.project_id == Project.id)
-            .where(Project.id == project_id)
+def _version_and_currency(project_id: str) -> Select[int, str]:
+    return (
+        select(Project.catalog_version, StoreSettings.default_currency)
+        .join(StoreSettings, StoreSettings.project_id == Project.id)
+        .where(Project.id == project_id)
+    )
+
+
+def _products_select(project_id: str) -> Select[Any]:
+    return select(
+        Product.id,
+        Product.slug,
+        Product.name,
+        Product.description,
+        Product.price_minor,
+        Product.compare_at_price_minor,
+        Product.images,
+        Product.category_id,
+        Product.attributes,
+        Product.stock,
+        Product.created_at,
+        Product.updated_at,
+    ).where(Product.project_id == project_id, Product.status == ProductStatus.ACTIVE)
+
+
+def _variants_select(project_id: str) -> Select[Any]:
+    return (
+        select(
+            Variant.id,
+            Variant.product_id,
+            Variant.name,
+            Variant.sku,
+            Variant.price_minor,
+            Variant.stock,
+            Variant.options,
         )
-    ).one()
-    category_rows = (
-        await session.execute(
-            select(
-                Category.id,
-                Category.name,
-                Category.slug,
-                Category.description,
-                Category.parent_id,
-                Category.position,
-            ).where(Category.project_id == project_id)
-        )
-    ).all()
-    product_rows = (
-        await session.execute(
-            select(
-                Product.id,
-                Product.slug,
-                Product.name,
-                Product.description,
-                Product.price_minor,
-                Product.compare_at_price_minor,
-                Product.images,
-                Product.category_id,
-                Product.attributes,
-                Product.stock,
-                Product.created_at,
-                Product.updated_at,
-            ).where(Product.project_id == project_id, Product.status == ProductStatus.ACTIVE)
-        )
-    ).all()
-    variant_rows = (
-        await session.execute(
-            select(
-                Variant.id,
-                Variant.product_id,
-                Variant.name,
-                Variant.sku,
-                Variant.price_minor,
-                Variant.stock,
-                Variant.options,
-            )
-            .join(Product, Product.id == Variant.product_id)
-            .where(Variant.project_id == project_id, Product.status == ProductStatus.ACTIVE)
-            .order_by(Variant.position, Variant.created_at, Variant.id)
-        )
-    ).all()
+        .join(Product, Product.id == Variant.product_id)
+        .where(Variant.project_id == project_id, Product.status == ProductStatus.ACTIVE)
+        .order_by(Variant.position, Variant.created_at, Variant.id)
+    )
+
+
+def _product_views(currency: str, product_rows: Iterable[Any], variant_rows: Iterable[Any]) -> list[ProductView]:
     variants: dict[str, list[VariantView]] = {}
     for row in variant_rows:
         variants.setdefault(row.product_id, []).append(
             VariantView(row.id, row.product_id, row.name, row.sku, row.price_minor, row.stock, row.options or {})
         )
-    products = [
+    return [
         ProductView(
             id=row.id,
             slug=row.slug,
@@ -265,6 +267,26 @@ async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapsh
         )
         for row in product_rows
     ]
+
+
+async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapshot:
+    """Four statements, whatever the size of the catalog."""
+    version, currency = (await session.execute(_version_and_currency(project_id))).one()
+    category_rows = (
+        await session.execute(
+            select(
+                Category.id,
+                Category.name,
+                Category.slug,
+                Category.description,
+                Category.parent_id,
+                Category.position,
+            ).where(Category.project_id == project_id)
+        )
+    ).all()
+    product_rows = (await session.execute(_products_select(project_id))).all()
+    variant_rows = (await session.execute(_variants_select(project_id))).all()
+    products = _product_views(currency, product_rows, variant_rows)
     categories = [
         CategoryView(row.id, row.name, row.slug, row.description or "", row.parent_id, row.position, ())
         for row in category_rows
@@ -272,8 +294,75 @@ async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapsh
     return CatalogSnapshot(project_id, version, currency, products, categories)
 
 
-async def bump_catalog_version(session: AsyncSession, project_id: str) -> None:
-    """Every catalog write ends here: the next request on every process builds a new snapshot."""
+async def refresh_snapshot(session: AsyncSession, snapshot: CatalogSnapshot | None, project_id: str) -> CatalogSnapshot:
+    """The current catalog: `snapshot` itself when it is current, advanced by the logged changes since its version
+    when the log reaches back to it (four statements, rows only for the touched products), else a new snapshot.
+
+    Call it inside one read transaction (repeatable read on PostgreSQL), so the version, the log and the rows agree."""
+    if snapshot is None:
+        return await load_snapshot(session, project_id)
+    version, currency = (await session.execute(_version_and_currency(project_id))).one()
+    if version <= snapshot.version:
+        return snapshot
+    if currency != snapshot.currency or version - snapshot.version > MAX_TOUCHED:
+        return await load_snapshot(session, project_id)
+    logged = (
+        await session.execute(
+            select(CatalogChange.version, CatalogChange.product_ids)
+            .where(
+                CatalogChange.project_id == project_id,
+                CatalogChange.version > snapshot.version,
+                CatalogChange.version <= version,
+            )
+            .order_by(CatalogChange.version)
+        )
+    ).all()
+    touched: set[str] = set()
+    for expected, (logged_version, product_ids) in enumerate(logged, start=snapshot.version + 1):
+        if logged_version != expected or product_ids is None:
+            return await load_snapshot(session, project_id)
+        touched.update(product_ids)
+    if len(logged) != version - snapshot.version or len(touched) > MAX_TOUCHED:
+        return await load_snapshot(session, project_id)
+    changed: dict[str, ProductView | None] = dict.fromkeys(touched)
+    ordered = sorted(touched)
+    for start in range(0, len(ordered), _ID_CHUNK):
+        chunk = ordered[start : start + _ID_CHUNK]
+        product_rows = (await session.execute(_products_select(project_id).where(Product.id.in_(chunk)))).all()
+        variant_rows = (await session.execute(_variants_select(project_id).where(Variant.product_id.in_(chunk)))).all()
+        for product in _product_views(currency, product_rows, variant_rows):
+            changed[product.id] = product
+    return snapshot.advanced(version, changed)
+
+
+async def bump_catalog_version(
+    session: AsyncSession, project_id: str, product_ids: Collection[str] | None = None
+) -> None:
+    """Every catalog write ends here, in its own transaction: the next request on every process sees the new version
+    and reloads the products in `product_ids`; None (the default) means the whole catalog may have changed."""
+    version = (
+        await session.execute(
+            update(Project)
+            .where(Project.id == project_id)
+            .values(catalog_version=Project.catalog_version + 1)
+            .returning(Project.catalog_version)
+        )
+    ).scalar_one()
     await session.execute(
-        update(Project).where(Project.id == project_id).values(catalog_version=Project.catalog_version + 1)
+        insert(CatalogChange).values(
+            project_id=project_id,
+            version=version,
+            product_ids=None if product_ids is None else sorted(set(product_ids)),
+            created_at=now_ms(),
+        )
     )
+
+
+async def trim_catalog_changes(session: AsyncSession, *, older_than_ms: int) -> int:
+    """Forgets logged changes made before `older_than_ms`; a process whose snapshot is older rebuilds it whole."""
+    result = await session.execute(
+        delete(CatalogChange)
+        .where(CatalogChange.created_at < older_than_ms)
+        .execution_options(synchronize_session=False)
+    )
+    return changed_rows(result)

@@ -140,7 +140,7 @@ async def place_order(
     session.add(order)
     session.add_all(items)
     await session.flush()
-    await bump_catalog_version(session, project_id)
+    await bump_catalog_version(session, project_id, [line.product_id for line in priced.lines])
     await emit(session, project_id, EventType.ORDER_CREATED, order_data(order, items))
     if not online:
         await empty_cart(session, project_id, cart.id)

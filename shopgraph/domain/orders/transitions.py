@@ -83,7 +83,7 @@ async def cancel_unpaid(
     if changed_rows(result) != 1:
         return False
     await return_stock(session, order.project_id, stock_lines(items))
-    await bump_catalog_version(session, order.project_id)
+    await bump_catalog_version(session, order.project_id, [line.product_id for line in stock_lines(items)])
     await coupons.give_back_use(session, order)
     await emit_order_event(session, order, EventType.ORDER_CANCELLED)
     return True
