@@ -55,6 +55,9 @@ class Settings:
     redis_url: str | None = None
     allow_private_webhook_targets: bool = False
     webhook_timeout_seconds: float = 10.0
+    webhook_concurrency: int = 100
+    webhook_endpoint_concurrency: int = 10
+    smtp_concurrency: int = 4
     log_level: str = "INFO"
     log_format: str | None = None
     metrics_token: str | None = None
@@ -209,6 +212,27 @@ VARIABLES: tuple[Variable, ...] = (
         read.seconds,
         "how long a merchant's server has to answer a webhook",
         default="10",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_CONCURRENCY",
+        "webhook_concurrency",
+        read.whole_number(1, 10_000),
+        "webhook sends in flight at once, per worker process, over all endpoints",
+        default="100",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_ENDPOINT_CONCURRENCY",
+        "webhook_endpoint_concurrency",
+        read.whole_number(1, 1000),
+        "webhook sends in flight at once to one endpoint, over all worker processes",
+        default="10",
+    ),
+    Variable(
+        "SHOPGRAPH_SMTP_CONCURRENCY",
+        "smtp_concurrency",
+        read.whole_number(1, 100),
+        "emails sent at once to one SMTP server, per worker process",
+        default="4",
     ),
     Variable(
         "SHOPGRAPH_BODY_TIMEOUT_SECONDS",

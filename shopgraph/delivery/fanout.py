@@ -62,9 +62,14 @@ def _deliveries(messages: Sequence[OutboxMessage], endpoints: Sequence[Any], now
 
 async def fan_out_events(database: Database, *, limit: int = FAN_OUT_BATCH) -> int:
     """Turns due merchant events into deliveries; returns how many deliveries were created."""
+    return (await fan_out_batch(database, limit=limit))[1]
+
+
+async def fan_out_batch(database: Database, *, limit: int = FAN_OUT_BATCH) -> tuple[int, int]:
+    """One batch of fan-out: how many events it took, and how many deliveries it created."""
     messages = await claim_due(database, [Topic.MERCHANT_EVENT], limit=limit)
     if not messages:
-        return 0
+        return 0, 0
     now = now_ms()
     # A batch that fails here stays leased, and is claimed again once the lease runs out.
     async with database.write() as session:
@@ -89,4 +94,4 @@ async def fan_out_events(database: Database, *, limit: int = FAN_OUT_BATCH) -> i
             .where(OutboxMessage.id.in_([message.id for message in messages]))
             .values(status=DeliveryStatus.DELIVERED, delivered_at=now, locked_until=None, last_error=None)
         )
-    return len(rows)
+    return len(messages), len(rows)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -26,7 +26,8 @@ from shopgraph.webhooks.sender import ClientsByHost, Outcome, Webhook, send
 
 log = logging.getLogger("shopgraph.webhooks")
 
-DELIVERY_BATCH = 20
+DELIVERY_BATCH = 100
+ENDPOINT_CONCURRENCY = 10
 DEFAULT_LEASE_MS = 60_000
 MAX_ERROR_CHARS = 2000
 # A delivery's status after an attempt, as the metric's outcome label reads.
@@ -58,11 +59,59 @@ def _secrets_in_use(secret: str, previous: str | None, previous_expires_at: int 
 
 
 async def claim_due_deliveries(
-    database: Database, *, limit: int = DELIVERY_BATCH, lease_ms: int = DEFAULT_LEASE_MS, now: int | None = None
+    database: Database,
+    *,
+    limit: int = DELIVERY_BATCH,
+    per_endpoint: int = ENDPOINT_CONCURRENCY,
+    lease_ms: int = DEFAULT_LEASE_MS,
+    now: int | None = None,
 ) -> list[ClaimedDelivery]:
+    """Up to `limit` due deliveries, taken round-robin by endpoint: every endpoint's oldest first, then every
+    endpoint's second, and so on, never more than `per_endpoint` of one endpoint leased at once (counting the leases
+    other workers hold), so an endpoint with a backlog cannot take every slot."""
+    if limit <= 0:
+        return []
     moment = now_ms() if now is None else now
     lease = moment + lease_ms
+    due = (
+        WebhookDelivery.status == DeliveryStatus.PENDING,
+        WebhookDelivery.next_attempt_at <= moment,
+        or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < moment),
+        # A disabled endpoint's deliveries wait, and go out if it is enabled again.
+        WebhookEndpoint.enabled.is_(True),
+    )
+    leased = (
+        select(WebhookDelivery.endpoint_id, func.count().label("in_flight"))
+        .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.locked_until >= moment)
+        .group_by(WebhookDelivery.endpoint_id)
+        .subquery("leased")
+    )
+    ranked = (
+        select(
+            WebhookDelivery.id,
+            WebhookDelivery.endpoint_id,
+            WebhookDelivery.next_attempt_at,
+            func.row_number()
+            .over(
+                partition_by=WebhookDelivery.endpoint_id,
+                order_by=(WebhookDelivery.next_attempt_at, WebhookDelivery.id),
+            )
+            .label("place"),
+        )
+        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+        .where(*due)
+        .subquery("ranked")
+    )
+    chosen = (
+        select(ranked.c.id)
+        .outerjoin(leased, leased.c.endpoint_id == ranked.c.endpoint_id)
+        .where(ranked.c.place + func.coalesce(leased.c.in_flight, 0) <= per_endpoint)
+        .order_by(ranked.c.place, ranked.c.next_attempt_at, ranked.c.id)
+        .limit(limit)
+    )
     async with database.write() as session:
+        # The conditions are checked again on the locked rows: a row another worker claimed and committed since
+        # this statement's snapshot no longer matches them.
         rows = (
             await session.execute(
                 select(
@@ -77,15 +126,8 @@ async def claim_due_deliveries(
                     WebhookEndpoint.previous_secret_expires_at,
                 )
                 .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-                .where(
-                    WebhookDelivery.status == DeliveryStatus.PENDING,
-                    WebhookDelivery.next_attempt_at <= moment,
-                    or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < moment),
-                    # A disabled endpoint's deliveries wait, and go out if it is enabled again.
-                    WebhookEndpoint.enabled.is_(True),
-                )
+                .where(WebhookDelivery.id.in_(chosen), *due)
                 .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-                .limit(limit)
                 .with_for_update(skip_locked=True, of=WebhookDelivery)
             )
         ).all()
@@ -157,7 +199,8 @@ async def record_attempt(
     return str(values["status"])
 
 
-async def _attempt(clients: ClientsByHost, database: Database, settings: Settings, claimed: ClaimedDelivery) -> bool:
+async def attempt(clients: ClientsByHost, database: Database, settings: Settings, claimed: ClaimedDelivery) -> bool:
+    """One send of a claimed delivery, recorded; never raises for what the endpoint does."""
     outcome = await send(
         clients.for_url(claimed.webhook.url),
         claimed.webhook,
@@ -178,17 +221,25 @@ async def _attempt(clients: ClientsByHost, database: Database, settings: Setting
     return outcome.delivered
 
 
-async def deliver_due_webhooks(
-    database: Database, settings: Settings, *, limit: int = DELIVERY_BATCH, lease_ms: int | None = None
-) -> int:
-    """Sends the deliveries that are due, side by side; returns how many were delivered."""
-    lease = lease_for(settings.webhook_timeout_seconds, settings.worker_lease_seconds) if lease_ms is None else lease_ms
-    claimed = await claim_due_deliveries(database, limit=limit, lease_ms=lease)
+def delivery_lease_ms(settings: Settings) -> int:
+    return lease_for(settings.webhook_timeout_seconds, settings.worker_lease_seconds)
+
+
+async def claim_for(database: Database, settings: Settings, limit: int) -> list[ClaimedDelivery]:
+    return await claim_due_deliveries(
+        database, limit=limit, per_endpoint=settings.webhook_endpoint_concurrency, lease_ms=delivery_lease_ms(settings)
+    )
+
+
+async def deliver_due_webhooks(database: Database, settings: Settings) -> int:
+    """One pass: claims what is due (fairly, within the concurrency limits), sends it side by side, and waits for
+    every send; returns how many were delivered. The worker's webhook lane does not wait like this."""
+    claimed = await claim_for(database, settings, settings.webhook_concurrency)
     if not claimed:
         return 0
     async with ClientsByHost(settings.webhook_timeout_seconds) as clients:
         results = await asyncio.gather(
-            *(_attempt(clients, database, settings, item) for item in claimed), return_exceptions=True
+            *(attempt(clients, database, settings, item) for item in claimed), return_exceptions=True
         )
     for item, result in zip(claimed, results, strict=True):
         if isinstance(result, BaseException):
