@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -16,7 +17,9 @@ from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.receiver import Receiver
 from tests.fakes.server import LoopbackServer
-from tests.support.factories import make_store
+from tests.fakes.smtp_server import SmtpServer
+from tests.support.factories import Store, make_store
+from tests.support.payments import checkout_one_mug
 from tests.support.webhooks import emit_events, register
 
 pytestmark = pytest.mark.webhook_receiver
@@ -137,3 +140,35 @@ async def test_a_running_worker_delivers_each_event_once_to_each_of_many_endpoin
     # then
     assert sorted(receiver.event_ids) == sorted(expected)
     assert {request.path for request in receiver.requests} == {f"/hooks/store{number}" for number in range(10)}
+
+
+async def test_webhooks_go_out_while_a_slow_mail_server_is_still_taking_the_order_emails(
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    settings: Settings,
+    demo: Store,
+    receiver: Receiver,
+    smtp_server: SmtpServer,
+    running: Callable[[Worker], None],
+) -> None:
+    # given: four cash-on-delivery orders, each with a confirmation email and an `order.created` event
+    await register(runtime, demo, receiver.url, events=["order.created"])
+    for number in range(4):
+        assert (await checkout_one_mug(client, demo, cart_id=f"cart-{number}")).status_code == 201
+    smtp_server.inbox.delay_seconds = 2.0
+
+    # when
+    running(
+        Worker(
+            replace(settings, smtp_url=smtp_server.url(), smtp_concurrency=1, worker_interval_seconds=0.05),
+            runtime.database,
+        )
+    )
+
+    async def events_delivered() -> bool:
+        return len(receiver.requests) == 4
+
+    await wait_until(events_delivered, "the order events")
+
+    # then: the events did not wait for the emails
+    assert len(smtp_server.received) < 4
