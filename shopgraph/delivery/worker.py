@@ -11,13 +11,15 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from shopgraph.db import notify
 from shopgraph.db.engine import Database
 from shopgraph.db.models import OutboxMessage
 from shopgraph.delivery import sweeps
-from shopgraph.delivery.emails import claim_emails, deliver_due_emails, deliver_email
+from shopgraph.delivery.emails import KINDS, claim_emails, deliver_due_emails, deliver_email
 from shopgraph.delivery.fanout import FAN_OUT_BATCH, fan_out_batch, fan_out_events
 from shopgraph.delivery.lanes import Lane, Loop
 from shopgraph.delivery.webhooks import ClaimedDelivery, attempt, claim_for, deliver_due_webhooks
+from shopgraph.domain.events.outbox import CHANNEL, WEBHOOK_DELIVERIES_DUE, Topic
 from shopgraph.settings import Settings
 from shopgraph.webhooks.sender import ClientsByHost
 
@@ -95,11 +97,15 @@ class Worker:
             done += count
         return done
 
-    def wake(self) -> None:
-        """New outbox work has been committed: every lane that consumes it looks now, not at its next poll."""
-        self.emails.wake()
-        self.fan_out.wake()
-        self.webhooks.wake()
+    def wake(self, topic: str = "") -> None:
+        """New work has been committed (an outbox topic, or due webhook deliveries; "": anything may have been):
+        the lanes that consume it look now, not at their next poll."""
+        if topic in KINDS or not topic:
+            self.emails.wake()
+        if topic == Topic.MERCHANT_EVENT or not topic:
+            self.fan_out.wake()
+        if topic == WEBHOOK_DELIVERIES_DUE or not topic:
+            self.webhooks.wake()
 
     async def run_once(self) -> dict[str, int]:
         done: dict[str, int] = {}
@@ -114,6 +120,14 @@ class Worker:
         return done
 
     async def run_forever(self) -> None:
-        async with self._clients, asyncio.TaskGroup() as lanes:
-            for lane in (self.emails, self.fan_out, self.webhooks, self.sweeps):
-                lanes.create_task(lane.run(), name=f"worker lane: {lane.name}")
+        unsubscribe = notify.subscribe(CHANNEL, self.wake)
+        try:
+            async with self._clients, asyncio.TaskGroup() as lanes:
+                for lane in (self.emails, self.fan_out, self.webhooks, self.sweeps):
+                    lanes.create_task(lane.run(), name=f"worker lane: {lane.name}")
+                if not self.database.is_sqlite:
+                    # Commits in other processes (API processes, another worker) wake this one too.
+                    listener = notify.Listener(self.database.engine, CHANNEL, self.wake)
+                    lanes.create_task(listener.run(), name="worker: LISTEN")
+        finally:
+            unsubscribe()

@@ -9,8 +9,10 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from shopgraph.db.notify import announce
 from shopgraph.db.statements import changed_rows
 from shopgraph.domain.events.error_codes import EventErrorCode
+from shopgraph.domain.events.outbox import CHANNEL, WEBHOOK_DELIVERIES_DUE
 from shopgraph.domain.events.webhook_endpoints import get_endpoint
 from shopgraph.domain.paging import check_page, fetch_page
 from shopgraph.errors import InvalidParameter, NotFound
@@ -91,4 +93,5 @@ async def retry_delivery(session: AsyncSession, project_id: str, delivery_id: st
     )
     if changed_rows(result) != 1:
         raise NotFound("no webhook delivery with this id", code=EventErrorCode.WEBHOOK_DELIVERY_NOT_FOUND, field="id")
+    await announce(session, CHANNEL, WEBHOOK_DELIVERIES_DUE)
     return await get_delivery(session, project_id, delivery_id)
