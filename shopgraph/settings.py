@@ -58,6 +58,9 @@ class Settings:
     webhook_concurrency: int = 100
     webhook_endpoint_concurrency: int = 10
     smtp_concurrency: int = 4
+    webhook_circuit_failures: int = 5
+    webhook_disable_after_hours: float = 72.0
+    webhook_disable_after_failures: int = 20
     log_level: str = "INFO"
     log_format: str | None = None
     metrics_token: str | None = None
@@ -233,6 +236,29 @@ VARIABLES: tuple[Variable, ...] = (
         read.whole_number(1, 100),
         "emails sent at once to one SMTP server, per worker process",
         default="4",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_CIRCUIT_FAILURES",
+        "webhook_circuit_failures",
+        read.whole_number(1, 1000),
+        "failed attempts in a row after which an endpoint is backed off (10 s, doubling up to 10 minutes), then "
+        "tried one delivery at a time until one succeeds",
+        default="5",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_DISABLE_AFTER_HOURS",
+        "webhook_disable_after_hours",
+        read.hours_at_least(24),
+        "an endpoint whose every attempt has failed for this long (and at least "
+        "SHOPGRAPH_WEBHOOK_DISABLE_AFTER_FAILURES times) is disabled, and the store's contact_email told",
+        default="72",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_DISABLE_AFTER_FAILURES",
+        "webhook_disable_after_failures",
+        read.whole_number(1, 100_000),
+        "failed attempts in a row an endpoint must also have had before it is disabled",
+        default="20",
     ),
     Variable(
         "SHOPGRAPH_BODY_TIMEOUT_SECONDS",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
+from email.message import EmailMessage
 
 from shopgraph import money
 from shopgraph.db.engine import Database
-from shopgraph.db.models import OutboxMessage, Project
+from shopgraph.db.models import OutboxMessage, Project, StoreSettings
 from shopgraph.delivery.outbox import claim_due, record_failure, record_not_sent, record_success
 from shopgraph.domain.events.order_emails import NOT_SENT_LABEL
 from shopgraph.domain.events.outbox import Topic
@@ -20,6 +22,7 @@ from shopgraph.mail import (
     format_money,
     parse_smtp_url,
     render,
+    render_notice,
     send,
 )
 from shopgraph.payments import Provider
@@ -32,6 +35,10 @@ EMAIL_BATCH = 20
 _warned_no_smtp = False
 
 KINDS: dict[str, EmailKind] = {Topic.ORDER_CONFIRMATION_EMAIL: "confirmation", Topic.ORDER_SHIPPED_EMAIL: "shipped"}
+# Notices to the store's own contact address, not to a customer.
+NOTICE_TOPICS: tuple[str, ...] = (Topic.ENDPOINT_DISABLED_EMAIL,)
+EMAIL_TOPICS: list[str] = [*KINDS, *NOTICE_TOPICS]
+NO_CONTACT_EMAIL = "not sent: the store has no contact_email"
 PAYMENT_NOTES: dict[str, str] = {
     Provider.MANUAL: "Pay on delivery.",
     Provider.STRIPE: "Paid by card.",
@@ -92,7 +99,44 @@ def _warn_no_smtp() -> None:
 
 
 async def claim_emails(database: Database, limit: int) -> list[OutboxMessage]:
-    return await claim_due(database, list(KINDS), limit=limit)
+    return await claim_due(database, EMAIL_TOPICS, limit=limit)
+
+
+class NoContactEmail(Exception):
+    """The store has no `contact_email`: its notice is kept as not sent."""
+
+
+async def _notice(database: Database, settings: Settings, message: OutboxMessage) -> EmailMessage | None:
+    async with database.read() as session:
+        project = await session.get(Project, message.project_id)
+        store = await session.get(StoreSettings, message.project_id)
+    if project is None or store is None:
+        return None
+    if not store.contact_email:
+        raise NoContactEmail
+    notice = message.payload
+    disabled_at = datetime.fromtimestamp(notice["disabled_at"] / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = (
+        f"Your webhook endpoint {notice['url']} ({notice['endpoint_id']}) of store {project.slug} was disabled at "
+        f"{disabled_at}:\n\n{notice['reason']}\n\n"
+        "Its undelivered events are kept. Once your server answers again, enable the endpoint (in the dashboard's "
+        "Webhooks page, or webhookEndpointUpdate(enabled: true) in the admin API) and they are delivered, oldest "
+        "first.\n"
+    )
+    return render_notice(
+        to=store.contact_email,
+        subject=f"Webhook endpoint disabled: {notice['url']}",
+        text=text,
+        store_name=project.name,
+        sender=settings.mail_from,
+    )
+
+
+async def _message(database: Database, settings: Settings, message: OutboxMessage) -> EmailMessage | None:
+    if message.topic in NOTICE_TOPICS:
+        return await _notice(database, settings, message)
+    email = await _compose(database, message)
+    return None if email is None else render(email, sender=settings.mail_from)
 
 
 def smtp_server(settings: Settings) -> str:
@@ -113,9 +157,12 @@ async def deliver_email(database: Database, settings: Settings, message: OutboxM
         await record_not_sent(database, message.id, NOT_SENT_REASON)
         return False
     try:
-        email = await _compose(database, message)
+        email = await _message(database, settings, message)
         if email is not None:
-            await send(render(email, sender=settings.mail_from), settings.smtp_url)
+            await send(email, settings.smtp_url)
+    except NoContactEmail:
+        await record_not_sent(database, message.id, NO_CONTACT_EMAIL)
+        return False
     except MailDeliveryError as error:
         log.warning(
             "email %s for order %s not sent (attempt %d): %s",

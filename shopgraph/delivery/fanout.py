@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import DeliveryStatus, OutboxMessage, WebhookDelivery, WebhookEndpoint
@@ -79,7 +79,8 @@ async def fan_out_batch(database: Database, *, limit: int = FAN_OUT_BATCH) -> tu
                     WebhookEndpoint.id, WebhookEndpoint.project_id, WebhookEndpoint.events, WebhookEndpoint.created_at
                 ).where(
                     WebhookEndpoint.project_id.in_({message.project_id for message in messages}),
-                    WebhookEndpoint.enabled.is_(True),
+                    # One disabled automatically keeps its events, for when it is enabled again.
+                    or_(WebhookEndpoint.enabled.is_(True), WebhookEndpoint.disabled_at.is_not(None)),
                 )
             )
         ).all()

@@ -13,11 +13,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from shopgraph.db.statements import changed_rows
+from shopgraph.delivery import health
+from shopgraph.delivery.health import EndpointPolicy
 from shopgraph.delivery.outbox import next_delay_seconds
 from shopgraph.ids import new_id, now_ms
 from shopgraph.observe.metrics import WEBHOOK_DELIVERIES
@@ -28,6 +30,7 @@ log = logging.getLogger("shopgraph.webhooks")
 
 DELIVERY_BATCH = 100
 ENDPOINT_CONCURRENCY = 10
+DEFAULT_POLICY = EndpointPolicy()
 DEFAULT_LEASE_MS = 60_000
 MAX_ERROR_CHARS = 2000
 # A delivery's status after an attempt, as the metric's outcome label reads.
@@ -41,6 +44,7 @@ _OUTCOMES: dict[str, str] = {
 @dataclass(frozen=True)
 class ClaimedDelivery:
     id: str
+    endpoint_id: str
     attempts: int
     lease: int
     webhook: Webhook
@@ -65,10 +69,12 @@ async def claim_due_deliveries(
     per_endpoint: int = ENDPOINT_CONCURRENCY,
     lease_ms: int = DEFAULT_LEASE_MS,
     now: int | None = None,
+    policy: EndpointPolicy = DEFAULT_POLICY,
 ) -> list[ClaimedDelivery]:
     """Up to `limit` due deliveries, taken round-robin by endpoint: every endpoint's oldest first, then every
     endpoint's second, and so on, never more than `per_endpoint` of one endpoint leased at once (counting the leases
-    other workers hold), so an endpoint with a backlog cannot take every slot."""
+    other workers hold), so an endpoint with a backlog cannot take every slot. An endpoint whose circuit is open
+    gets nothing, and one that has failed `circuit_failures` times in a row one delivery at a time (see `health`)."""
     if limit <= 0:
         return []
     moment = now_ms() if now is None else now
@@ -79,6 +85,7 @@ async def claim_due_deliveries(
         or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < moment),
         # A disabled endpoint's deliveries wait, and go out if it is enabled again.
         WebhookEndpoint.enabled.is_(True),
+        or_(WebhookEndpoint.circuit_open_until.is_(None), WebhookEndpoint.circuit_open_until <= moment),
     )
     leased = (
         select(WebhookDelivery.endpoint_id, func.count().label("in_flight"))
@@ -91,6 +98,7 @@ async def claim_due_deliveries(
             WebhookDelivery.id,
             WebhookDelivery.endpoint_id,
             WebhookDelivery.next_attempt_at,
+            case((WebhookEndpoint.consecutive_failures >= policy.circuit_failures, 1), else_=per_endpoint).label("cap"),
             func.row_number()
             .over(
                 partition_by=WebhookDelivery.endpoint_id,
@@ -105,7 +113,7 @@ async def claim_due_deliveries(
     chosen = (
         select(ranked.c.id)
         .outerjoin(leased, leased.c.endpoint_id == ranked.c.endpoint_id)
-        .where(ranked.c.place + func.coalesce(leased.c.in_flight, 0) <= per_endpoint)
+        .where(ranked.c.place + func.coalesce(leased.c.in_flight, 0) <= ranked.c.cap)
         .order_by(ranked.c.place, ranked.c.next_attempt_at, ranked.c.id)
         .limit(limit)
     )
@@ -116,6 +124,7 @@ async def claim_due_deliveries(
             await session.execute(
                 select(
                     WebhookDelivery.id,
+                    WebhookDelivery.endpoint_id,
                     WebhookDelivery.attempts,
                     WebhookDelivery.event_id,
                     WebhookDelivery.event_type,
@@ -141,6 +150,7 @@ async def claim_due_deliveries(
     return [
         ClaimedDelivery(
             id=row.id,
+            endpoint_id=row.endpoint_id,
             attempts=row.attempts,
             lease=lease,
             webhook=Webhook(
@@ -156,7 +166,11 @@ async def claim_due_deliveries(
 
 
 async def record_attempt(
-    database: Database, claimed: ClaimedDelivery, outcome: Outcome, schedule: Sequence[int]
+    database: Database,
+    claimed: ClaimedDelivery,
+    outcome: Outcome,
+    schedule: Sequence[int],
+    policy: EndpointPolicy = DEFAULT_POLICY,
 ) -> str:
     """Writes the attempt and moves the delivery on, if this worker still holds it; returns the new status."""
     now = now_ms()
@@ -194,6 +208,10 @@ async def record_attempt(
                     error=error,
                 )
             )
+            if outcome.delivered:
+                await health.record_success(session, claimed.endpoint_id, now)
+            elif reason := await health.record_failure(session, claimed.endpoint_id, now, error, policy):
+                log.warning("webhook endpoint %s %s", claimed.endpoint_id, reason)
     if not held:
         log.warning("webhook delivery %s: deleted, or its lease lost, before the attempt was recorded", claimed.id)
     return str(values["status"])
@@ -207,7 +225,9 @@ async def attempt(clients: ClientsByHost, database: Database, settings: Settings
         time_limit=settings.webhook_timeout_seconds,
         allow_private=settings.allow_private_webhook_targets,
     )
-    status = await record_attempt(database, claimed, outcome, settings.retry_schedule_seconds)
+    status = await record_attempt(
+        database, claimed, outcome, settings.retry_schedule_seconds, EndpointPolicy.from_settings(settings)
+    )
     WEBHOOK_DELIVERIES.labels(_OUTCOMES.get(status, status)).inc()
     if outcome.error:
         log.info(
@@ -227,7 +247,11 @@ def delivery_lease_ms(settings: Settings) -> int:
 
 async def claim_for(database: Database, settings: Settings, limit: int) -> list[ClaimedDelivery]:
     return await claim_due_deliveries(
-        database, limit=limit, per_endpoint=settings.webhook_endpoint_concurrency, lease_ms=delivery_lease_ms(settings)
+        database,
+        limit=limit,
+        per_endpoint=settings.webhook_endpoint_concurrency,
+        lease_ms=delivery_lease_ms(settings),
+        policy=EndpointPolicy.from_settings(settings),
     )
 
 

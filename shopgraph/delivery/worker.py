@@ -15,7 +15,7 @@ from shopgraph.db import notify
 from shopgraph.db.engine import Database
 from shopgraph.db.models import OutboxMessage
 from shopgraph.delivery import sweeps
-from shopgraph.delivery.emails import KINDS, claim_emails, deliver_due_emails, deliver_email
+from shopgraph.delivery.emails import EMAIL_TOPICS, claim_emails, deliver_due_emails, deliver_email
 from shopgraph.delivery.fanout import FAN_OUT_BATCH, fan_out_batch, fan_out_events
 from shopgraph.delivery.lanes import Lane, Loop
 from shopgraph.delivery.webhooks import ClaimedDelivery, attempt, claim_for, deliver_due_webhooks
@@ -100,7 +100,7 @@ class Worker:
     def wake(self, topic: str = "") -> None:
         """New work has been committed (an outbox topic, or due webhook deliveries; "": anything may have been):
         the lanes that consume it look now, not at their next poll."""
-        if topic in KINDS or not topic:
+        if topic in EMAIL_TOPICS or not topic:
             self.emails.wake()
         if topic == Topic.MERCHANT_EVENT or not topic:
             self.fan_out.wake()

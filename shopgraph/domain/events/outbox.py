@@ -18,6 +18,8 @@ class Topic(StrEnum):
 
     ORDER_CONFIRMATION_EMAIL = "email.order_confirmation"
     ORDER_SHIPPED_EMAIL = "email.order_shipped"
+    # To the store's contact address: one of its webhook endpoints was disabled automatically.
+    ENDPOINT_DISABLED_EMAIL = "email.endpoint_disabled"
     # A merchant event; the worker fans each one out to the endpoints subscribed to it.
     MERCHANT_EVENT = "merchant.event"
 
