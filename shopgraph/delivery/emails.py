@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 from shopgraph import money
 from shopgraph.db.engine import Database
-from shopgraph.db.models import OutboxMessage, Project, StoreSettings
+from shopgraph.db.models import DeliveryStatus, OutboxMessage, Project, StoreSettings
 from shopgraph.delivery.outbox import claim_due, record_failure, record_not_sent, record_success
 from shopgraph.domain.events.order_emails import NOT_SENT_LABEL
 from shopgraph.domain.events.outbox import Topic
@@ -25,6 +25,7 @@ from shopgraph.mail import (
     render_notice,
     send,
 )
+from shopgraph.observe.metrics import EMAIL_DELIVERIES
 from shopgraph.payments import Provider
 from shopgraph.settings import Settings
 
@@ -155,6 +156,7 @@ async def deliver_email(database: Database, settings: Settings, message: OutboxM
     if not settings.smtp_url:
         _warn_no_smtp()
         await record_not_sent(database, message.id, NOT_SENT_REASON)
+        EMAIL_DELIVERIES.labels("not_sent").inc()
         return False
     try:
         email = await _message(database, settings, message)
@@ -162,6 +164,7 @@ async def deliver_email(database: Database, settings: Settings, message: OutboxM
             await send(email, settings.smtp_url)
     except NoContactEmail:
         await record_not_sent(database, message.id, NO_CONTACT_EMAIL)
+        EMAIL_DELIVERIES.labels("not_sent").inc()
         return False
     except MailDeliveryError as error:
         log.warning(
@@ -173,9 +176,12 @@ async def deliver_email(database: Database, settings: Settings, message: OutboxM
         )
         # A refusal (5xx) will not change on a retry; anything else may.
         schedule = () if error.permanent else settings.retry_schedule_seconds
-        await record_failure(database, message, str(error), schedule)
+        status = await record_failure(database, message, str(error), schedule)
+        EMAIL_DELIVERIES.labels("failed" if status == DeliveryStatus.FAILED else "retry").inc()
         return False
     await record_success(database, message.id)
+    if email is not None:
+        EMAIL_DELIVERIES.labels("sent").inc()
     return email is not None
 
 
