@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -28,6 +28,7 @@ from shopgraph.settings import Settings
 CIRCUIT_BASE_MS = 10_000
 CIRCUIT_MAX_MS = 600_000
 HOUR_MS = 3_600_000
+SUCCESS_REFRESH_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,18 @@ def disabled_reason(failures: int, failing_since: int, now: int, last_error: str
 async def record_success(session: AsyncSession, endpoint_id: str, now: int) -> None:
     await session.execute(
         update(WebhookEndpoint)
-        .where(WebhookEndpoint.id == endpoint_id)
+        .where(
+            WebhookEndpoint.id == endpoint_id,
+            # A healthy endpoint's row is written at most once a second, not by every delivery: on PostgreSQL the
+            # sends of one endpoint would otherwise queue on its row lock to record their success.
+            or_(
+                WebhookEndpoint.consecutive_failures != 0,
+                WebhookEndpoint.failing_since.is_not(None),
+                WebhookEndpoint.circuit_open_until.is_not(None),
+                WebhookEndpoint.last_success_at.is_(None),
+                WebhookEndpoint.last_success_at < now - SUCCESS_REFRESH_MS,
+            ),
+        )
         .values(consecutive_failures=0, failing_since=None, circuit_open_until=None, last_success_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 log = logging.getLogger("shopgraph.worker")
 
 Item = TypeVar("Item")
+GATHER_SECONDS = 0.005
 
 
 class _Waking:
@@ -48,6 +49,7 @@ class Lane(_Waking, Generic[Item]):
         self._claim = claim
         self._handle = handle
         self._tasks: set[asyncio.Task[object]] = set()
+        self._slot_freed = False
 
     @property
     def in_flight(self) -> int:
@@ -63,12 +65,18 @@ class Lane(_Waking, Generic[Item]):
         if not task.cancelled() and (error := task.exception()) is not None:
             # Its lease runs out and the item is claimed again.
             log.error("%s: an item failed unexpectedly", self.name, exc_info=error)
-        self.wake()
+        self._slot_freed = True
+        self._event.set()
+
+    def wake(self) -> None:
+        self._slot_freed = False
+        super().wake()
 
     async def run(self) -> None:
         try:
             while True:
                 self._event.clear()
+                self._slot_freed = False
                 free = self.capacity - len(self._tasks)
                 if free > 0:
                     try:
@@ -83,6 +91,9 @@ class Lane(_Waking, Generic[Item]):
                         # Every slot taken: more may be due; claim again as soon as one frees.
                         continue
                 await self._sleep()
+                if self._slot_freed:
+                    # Woken only because items finished: a moment more lets the others finishing now share one claim.
+                    await asyncio.sleep(GATHER_SECONDS)
         finally:
             # Unfinished items keep their leases, which run out: another round (or worker) takes them over.
             for task in self._tasks:

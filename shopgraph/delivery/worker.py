@@ -18,7 +18,7 @@ from shopgraph.delivery import sweeps
 from shopgraph.delivery.emails import EMAIL_TOPICS, claim_emails, deliver_due_emails, deliver_email
 from shopgraph.delivery.fanout import FAN_OUT_BATCH, fan_out_batch, fan_out_events
 from shopgraph.delivery.lanes import Lane, Loop
-from shopgraph.delivery.webhooks import ClaimedDelivery, attempt, claim_for, deliver_due_webhooks
+from shopgraph.delivery.webhooks import AttemptRecorder, ClaimedDelivery, attempt, claim_for, deliver_due_webhooks
 from shopgraph.domain.events.outbox import CHANNEL, WEBHOOK_DELIVERIES_DUE, Topic
 from shopgraph.settings import Settings
 from shopgraph.webhooks.sender import ClientsByHost
@@ -42,6 +42,7 @@ class Worker:
         }
         poll = settings.worker_interval_seconds
         self._clients = ClientsByHost(settings.webhook_timeout_seconds)
+        self._recorder = AttemptRecorder(database, settings)
         self.emails: Lane[OutboxMessage] = Lane(
             "emails",
             claim=lambda free: claim_emails(database, free),
@@ -53,7 +54,7 @@ class Worker:
         self.webhooks: Lane[ClaimedDelivery] = Lane(
             "webhooks",
             claim=lambda free: claim_for(database, settings, free),
-            handle=lambda claimed: attempt(self._clients, database, settings, claimed),
+            handle=lambda claimed: attempt(self._clients, database, settings, claimed, self._recorder),
             capacity=settings.webhook_concurrency,
             poll_seconds=poll,
         )

@@ -6,15 +6,16 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import WebhookAttempt, WebhookDelivery
 from shopgraph.delivery.fanout import fan_out_events
-from shopgraph.delivery.webhooks import claim_due_deliveries
+from shopgraph.delivery.webhooks import AttemptRecorder, claim_due_deliveries
 from shopgraph.delivery.worker import Worker
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
+from shopgraph.webhooks.sender import Outcome
 from tests.delivery.test_lanes import most_at_once
 from tests.fakes.receiver import Receiver
 from tests.support.factories import Store, make_store
@@ -157,3 +158,29 @@ async def test_two_running_workers_with_their_lanes_send_every_event_once_across
         by_endpoint.setdefault(endpoint_id, []).append((start, start + duration))
     assert len(by_endpoint) == 5
     assert max(most_at_once(endpoint_spans) for endpoint_spans in by_endpoint.values()) <= 2
+
+
+async def test_attempts_recorded_together_are_each_written_only_while_their_lease_holds(
+    runtime: Runtime, settings: Settings, store: Store
+) -> None:
+    # given: three claimed deliveries, one of whose leases another worker has taken over since
+    await register(runtime, store, "https://hooks.example.com/shop")
+    await emit_events(runtime, store, 3)
+    await fan_out_events(runtime.database)
+    claimed = await claim_due_deliveries(runtime.database, lease_ms=60_000)
+    async with runtime.database.write() as session:
+        await session.execute(
+            update(WebhookDelivery).where(WebhookDelivery.id == claimed[0].id).values(locked_until=claimed[0].lease + 1)
+        )
+    recorder = AttemptRecorder(runtime.database, settings)
+    answered = Outcome(status_code=200, response_excerpt="ok", error=None, duration_ms=3)
+
+    # when: the three outcomes arrive at once
+    statuses = await asyncio.gather(*(recorder.record(item, answered) for item in claimed))
+
+    # then: all three answered, two written
+    assert statuses == ["delivered"] * 3
+    records = {record.delivery.id: record for record in await deliveries(runtime, store)}
+    assert records[claimed[0].id].delivery.status == "pending" and records[claimed[0].id].attempts == ()
+    for item in claimed[1:]:
+        assert records[item.id].delivery.status == "delivered" and len(records[item.id].attempts) == 1
