@@ -199,7 +199,7 @@ VARIABLES: tuple[Variable, ...] = (
         "SHOPGRAPH_WORKER_INTERVAL_SECONDS",
         "worker_interval_seconds",
         read.seconds,
-        "how often the worker looks for due work",
+        "how often the worker looks for due work when nothing wakes it (new work wakes it at once; retries fall due)",
         default="2",
     ),
     Variable(
