@@ -86,7 +86,15 @@ async def metrics_page(request: Request) -> Response:
     client = request.client.host if request.client else None
     if not metrics.may_read(client, request.headers.get("authorization"), runtime.settings.metrics_token):
         return error_response(404, "NOT_FOUND", "Not Found")
-    body = metrics.exposition(outbox_pending=await count_pending(runtime.database))
+    backlog = await count_pending(runtime.database)
+    body = metrics.exposition(
+        metrics.DeliveryGauges(
+            outbox_pending=backlog.pending,
+            webhook_deliveries_pending=backlog.webhook_deliveries,
+            webhook_endpoints_backed_off=backlog.endpoints_backed_off,
+            webhook_endpoints_disabled=backlog.endpoints_disabled,
+        )
+    )
     return Response(body, media_type=metrics.CONTENT_TYPE)
 
 

@@ -65,6 +65,19 @@ def seconds(raw: str) -> float:
     return value
 
 
+def hours_at_least(minimum: float) -> Reader:
+    def read(raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a number of hours") from None
+        if not minimum <= value < float("inf"):
+            raise ValueError(f"{raw!r}: give a number of hours of at least {minimum:g}")
+        return value
+
+    return read
+
+
 def retry_schedule(raw: str) -> tuple[int, ...]:
     try:
         values = tuple(int(part) for part in raw.split(",") if part.strip())

@@ -55,6 +55,12 @@ class Settings:
     redis_url: str | None = None
     allow_private_webhook_targets: bool = False
     webhook_timeout_seconds: float = 10.0
+    webhook_concurrency: int = 100
+    webhook_endpoint_concurrency: int = 10
+    smtp_concurrency: int = 4
+    webhook_circuit_failures: int = 5
+    webhook_disable_after_hours: float = 72.0
+    webhook_disable_after_failures: int = 20
     log_level: str = "INFO"
     log_format: str | None = None
     metrics_token: str | None = None
@@ -193,7 +199,7 @@ VARIABLES: tuple[Variable, ...] = (
         "SHOPGRAPH_WORKER_INTERVAL_SECONDS",
         "worker_interval_seconds",
         read.seconds,
-        "how often the worker looks for due work",
+        "how often the worker looks for due work when nothing wakes it (new work wakes it at once; retries fall due)",
         default="2",
     ),
     Variable(
@@ -209,6 +215,50 @@ VARIABLES: tuple[Variable, ...] = (
         read.seconds,
         "how long a merchant's server has to answer a webhook",
         default="10",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_CONCURRENCY",
+        "webhook_concurrency",
+        read.whole_number(1, 10_000),
+        "webhook sends in flight at once, per worker process, over all endpoints",
+        default="100",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_ENDPOINT_CONCURRENCY",
+        "webhook_endpoint_concurrency",
+        read.whole_number(1, 1000),
+        "webhook sends in flight at once to one endpoint, over all worker processes",
+        default="10",
+    ),
+    Variable(
+        "SHOPGRAPH_SMTP_CONCURRENCY",
+        "smtp_concurrency",
+        read.whole_number(1, 100),
+        "emails sent at once to one SMTP server, per worker process",
+        default="4",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_CIRCUIT_FAILURES",
+        "webhook_circuit_failures",
+        read.whole_number(1, 1000),
+        "failed attempts in a row after which an endpoint is backed off (10 s, doubling up to 10 minutes), then "
+        "tried one delivery at a time until one succeeds",
+        default="5",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_DISABLE_AFTER_HOURS",
+        "webhook_disable_after_hours",
+        read.hours_at_least(24),
+        "an endpoint whose every attempt has failed for this long (and at least "
+        "SHOPGRAPH_WEBHOOK_DISABLE_AFTER_FAILURES times) is disabled, and the store's contact_email told",
+        default="72",
+    ),
+    Variable(
+        "SHOPGRAPH_WEBHOOK_DISABLE_AFTER_FAILURES",
+        "webhook_disable_after_failures",
+        read.whole_number(1, 100_000),
+        "failed attempts in a row an endpoint must also have had before it is disabled",
+        default="20",
     ),
     Variable(
         "SHOPGRAPH_BODY_TIMEOUT_SECONDS",

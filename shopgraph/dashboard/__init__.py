@@ -53,6 +53,7 @@ def dashboard_mount(settings: Settings) -> Mount:
                 signed_in_page(webhooks.retry),
                 methods=["POST"],
             ),
+            Route("/webhooks/{endpoint_id}/enable", signed_in_page(webhooks.enable), methods=["POST"]),
             Route("/settings", signed_in_page(store_settings.settings_page), methods=["GET", "POST"]),
             Route("/emails", signed_in_page(emails.email_list), methods=["GET"]),
             Route("/emails/{email_id}", signed_in_page(emails.email_detail), methods=["GET"]),

@@ -1,4 +1,5 @@
-"""Webhooks: the store's endpoints, each with its deliveries and their attempts, and `Retry` on a failed one.
+"""Webhooks: the store's endpoints, each with its health, its deliveries and their attempts, `Retry` on a failed
+delivery, and `Enable endpoint` on a disabled endpoint (one disabled automatically is named at the list's top).
 
 The signing secret is shown once, in the answer to the form that created the endpoint: that page is rendered
 straight away rather than after a redirect, since a redirect would need the secret kept somewhere to show it.
@@ -15,6 +16,7 @@ from shopgraph.domain.events import webhook_deliveries, webhook_endpoints
 from shopgraph.domain.events.merchant_events import EVENT_TYPES
 from shopgraph.domain.stores.dashboard_sessions import SignedIn
 from shopgraph.errors import DomainError
+from shopgraph.ids import now_ms
 
 DELIVERIES_PER_PAGE = 20
 
@@ -87,6 +89,7 @@ async def _endpoint_page(
         error=error,
         failed_delivery=failed_delivery,
         notice=request.query_params.get("done"),
+        backed_off_until=endpoint.circuit_open_until if (endpoint.circuit_open_until or 0) > now_ms() else None,
     )
 
 
@@ -103,3 +106,13 @@ async def retry(request: Request, me: SignedIn) -> Response:
     except DomainError as error:
         return await _endpoint_page(request, me, endpoint_id, error=error, failed_delivery=delivery_id)
     return redirect(f"/webhooks/{retried.delivery.endpoint_id}", done="retry queued")
+
+
+async def enable(request: Request, me: SignedIn) -> Response:
+    endpoint_id = request.path_params["endpoint_id"]
+    try:
+        async with runtime_of(request).database.write() as session:
+            await webhook_endpoints.update_endpoint(session, me.project_id, endpoint_id, enabled=True)
+    except DomainError as error:
+        return await _endpoint_page(request, me, endpoint_id, error=error)
+    return redirect(f"/webhooks/{endpoint_id}", done="endpoint enabled; its undelivered events go out, oldest first")

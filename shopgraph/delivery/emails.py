@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import UTC, datetime
+from email.message import EmailMessage
 
 from shopgraph import money
 from shopgraph.db.engine import Database
-from shopgraph.db.models import OutboxMessage, Project
+from shopgraph.db.models import DeliveryStatus, OutboxMessage, Project, StoreSettings
 from shopgraph.delivery.outbox import claim_due, record_failure, record_not_sent, record_success
 from shopgraph.domain.events.order_emails import NOT_SENT_LABEL
 from shopgraph.domain.events.outbox import Topic
 from shopgraph.domain.orders.reads import OrderWithItems, load_order
-from shopgraph.mail import EmailKind, MailDeliveryError, OrderEmail, OrderEmailLine, format_money, render, send
+from shopgraph.mail import (
+    EmailKind,
+    MailDeliveryError,
+    OrderEmail,
+    OrderEmailLine,
+    format_money,
+    parse_smtp_url,
+    render,
+    render_notice,
+    send,
+)
+from shopgraph.observe.metrics import EMAIL_DELIVERIES
 from shopgraph.payments import Provider
 from shopgraph.settings import Settings
 
 log = logging.getLogger("shopgraph.mail")
 
 NOT_SENT_REASON = NOT_SENT_LABEL
+EMAIL_BATCH = 20
 _warned_no_smtp = False
 
 KINDS: dict[str, EmailKind] = {Topic.ORDER_CONFIRMATION_EMAIL: "confirmation", Topic.ORDER_SHIPPED_EMAIL: "shipped"}
+# Notices to the store's own contact address, not to a customer.
+NOTICE_TOPICS: tuple[str, ...] = (Topic.ENDPOINT_DISABLED_EMAIL,)
+EMAIL_TOPICS: list[str] = [*KINDS, *NOTICE_TOPICS]
+NO_CONTACT_EMAIL = "not sent: the store has no contact_email"
 PAYMENT_NOTES: dict[str, str] = {
     Provider.MANUAL: "Pay on delivery.",
     Provider.STRIPE: "Paid by card.",
@@ -80,30 +99,105 @@ def _warn_no_smtp() -> None:
         log.warning("SHOPGRAPH_SMTP_URL is not set: order emails are kept as not sent (see the dashboard's Emails)")
 
 
-async def deliver_due_emails(database: Database, settings: Settings) -> int:
-    """Sends the emails that are due; returns how many were sent."""
-    sent = 0
-    for message in await claim_due(database, list(KINDS)):
-        if not settings.smtp_url:
-            _warn_no_smtp()
-            await record_not_sent(database, message.id, NOT_SENT_REASON)
-            continue
-        try:
-            email = await _compose(database, message)
-            if email is not None:
-                await send(render(email, sender=settings.mail_from), settings.smtp_url)
-        except MailDeliveryError as error:
-            log.warning(
-                "email %s for order %s not sent (attempt %d): %s",
-                message.topic,
-                message.payload.get("order_id"),
-                message.attempts,
-                error,
-            )
-            # A refusal (5xx) will not change on a retry; anything else may.
-            schedule = () if error.permanent else settings.retry_schedule_seconds
-            await record_failure(database, message, str(error), schedule)
-            continue
-        await record_success(database, message.id)
-        sent += email is not None
-    return sent
+async def claim_emails(database: Database, limit: int) -> list[OutboxMessage]:
+    return await claim_due(database, EMAIL_TOPICS, limit=limit)
+
+
+class NoContactEmail(Exception):
+    """The store has no `contact_email`: its notice is kept as not sent."""
+
+
+async def _notice(database: Database, settings: Settings, message: OutboxMessage) -> EmailMessage | None:
+    async with database.read() as session:
+        project = await session.get(Project, message.project_id)
+        store = await session.get(StoreSettings, message.project_id)
+    if project is None or store is None:
+        return None
+    if not store.contact_email:
+        raise NoContactEmail
+    notice = message.payload
+    disabled_at = datetime.fromtimestamp(notice["disabled_at"] / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = (
+        f"Your webhook endpoint {notice['url']} ({notice['endpoint_id']}) of store {project.slug} was disabled at "
+        f"{disabled_at}:\n\n{notice['reason']}\n\n"
+        "Its undelivered events are kept. Once your server answers again, enable the endpoint (in the dashboard's "
+        "Webhooks page, or webhookEndpointUpdate(enabled: true) in the admin API) and they are delivered, oldest "
+        "first.\n"
+    )
+    return render_notice(
+        to=store.contact_email,
+        subject=f"Webhook endpoint disabled: {notice['url']}",
+        text=text,
+        store_name=project.name,
+        sender=settings.mail_from,
+    )
+
+
+async def _message(database: Database, settings: Settings, message: OutboxMessage) -> EmailMessage | None:
+    if message.topic in NOTICE_TOPICS:
+        return await _notice(database, settings, message)
+    email = await _compose(database, message)
+    return None if email is None else render(email, sender=settings.mail_from)
+
+
+def smtp_server(settings: Settings) -> str:
+    """The server an email goes to, as the per-server limit counts them."""
+    if not settings.smtp_url:
+        return ""
+    try:
+        target = parse_smtp_url(settings.smtp_url)
+    except ValueError:
+        return settings.smtp_url
+    return f"{target.hostname}:{target.port}"
+
+
+async def deliver_email(database: Database, settings: Settings, message: OutboxMessage) -> bool:
+    """Sends one claimed email and records the outcome; returns whether it was sent."""
+    if not settings.smtp_url:
+        _warn_no_smtp()
+        await record_not_sent(database, message.id, NOT_SENT_REASON)
+        EMAIL_DELIVERIES.labels("not_sent").inc()
+        return False
+    try:
+        email = await _message(database, settings, message)
+        if email is not None:
+            await send(email, settings.smtp_url)
+    except NoContactEmail:
+        await record_not_sent(database, message.id, NO_CONTACT_EMAIL)
+        EMAIL_DELIVERIES.labels("not_sent").inc()
+        return False
+    except MailDeliveryError as error:
+        log.warning(
+            "email %s for order %s not sent (attempt %d): %s",
+            message.topic,
+            message.payload.get("order_id"),
+            message.attempts,
+            error,
+        )
+        # A refusal (5xx) will not change on a retry; anything else may.
+        schedule = () if error.permanent else settings.retry_schedule_seconds
+        status = await record_failure(database, message, str(error), schedule)
+        EMAIL_DELIVERIES.labels("failed" if status == DeliveryStatus.FAILED else "retry").inc()
+        return False
+    await record_success(database, message.id)
+    if email is not None:
+        EMAIL_DELIVERIES.labels("sent").inc()
+    return email is not None
+
+
+async def deliver_due_emails(database: Database, settings: Settings, *, limit: int = EMAIL_BATCH) -> int:
+    """One pass: claims up to `limit` due emails, sends them `smtp_concurrency` at a time and waits for all; returns
+    how many were sent. The worker's email lane does not wait like this."""
+    messages = await claim_emails(database, limit)
+    slots = asyncio.Semaphore(settings.smtp_concurrency)
+
+    async def deliver(message: OutboxMessage) -> bool:
+        async with slots:
+            return await deliver_email(database, settings, message)
+
+    results = await asyncio.gather(*(deliver(message) for message in messages), return_exceptions=True)
+    for message, result in zip(messages, results, strict=True):
+        if isinstance(result, BaseException):
+            # Its lease runs out and the email is claimed again.
+            log.error("email %s failed unexpectedly", message.id, exc_info=result)
+    return sum(result is True for result in results)

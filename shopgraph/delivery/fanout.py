@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import DeliveryStatus, OutboxMessage, WebhookDelivery, WebhookEndpoint
@@ -62,9 +62,14 @@ def _deliveries(messages: Sequence[OutboxMessage], endpoints: Sequence[Any], now
 
 async def fan_out_events(database: Database, *, limit: int = FAN_OUT_BATCH) -> int:
     """Turns due merchant events into deliveries; returns how many deliveries were created."""
+    return (await fan_out_batch(database, limit=limit))[1]
+
+
+async def fan_out_batch(database: Database, *, limit: int = FAN_OUT_BATCH) -> tuple[int, int]:
+    """One batch of fan-out: how many events it took, and how many deliveries it created."""
     messages = await claim_due(database, [Topic.MERCHANT_EVENT], limit=limit)
     if not messages:
-        return 0
+        return 0, 0
     now = now_ms()
     # A batch that fails here stays leased, and is claimed again once the lease runs out.
     async with database.write() as session:
@@ -74,7 +79,8 @@ async def fan_out_events(database: Database, *, limit: int = FAN_OUT_BATCH) -> i
                     WebhookEndpoint.id, WebhookEndpoint.project_id, WebhookEndpoint.events, WebhookEndpoint.created_at
                 ).where(
                     WebhookEndpoint.project_id.in_({message.project_id for message in messages}),
-                    WebhookEndpoint.enabled.is_(True),
+                    # One disabled automatically keeps its events, for when it is enabled again.
+                    or_(WebhookEndpoint.enabled.is_(True), WebhookEndpoint.disabled_at.is_not(None)),
                 )
             )
         ).all()
@@ -89,4 +95,4 @@ async def fan_out_events(database: Database, *, limit: int = FAN_OUT_BATCH) -> i
             .where(OutboxMessage.id.in_([message.id for message in messages]))
             .values(status=DeliveryStatus.DELIVERED, delivered_at=now, locked_until=None, last_error=None)
         )
-    return len(rows)
+    return len(messages), len(rows)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
 
 from shopgraph.db.engine import Database
-from shopgraph.db.models import DeliveryStatus, OutboxMessage
+from shopgraph.db.models import DeliveryStatus, OutboxMessage, WebhookDelivery, WebhookEndpoint
 from shopgraph.ids import now_ms
 
 LEASE_MS = 60_000
@@ -77,7 +78,8 @@ async def record_not_sent(database: Database, message_id: str, reason: str) -> N
         )
 
 
-async def record_failure(database: Database, message: OutboxMessage, error: str, schedule: Sequence[int]) -> None:
+async def record_failure(database: Database, message: OutboxMessage, error: str, schedule: Sequence[int]) -> str:
+    """Schedules the next attempt, or fails the message when the schedule has run out; returns its status."""
     delay = next_delay_seconds(message.attempts, schedule)
     values: dict[str, object] = {"last_error": error[:2000], "locked_until": None}
     if delay is None:
@@ -86,12 +88,39 @@ async def record_failure(database: Database, message: OutboxMessage, error: str,
         values["next_attempt_at"] = now_ms() + int(delay * 1000)
     async with database.write() as session:
         await session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
+    return DeliveryStatus.FAILED if delay is None else DeliveryStatus.PENDING
 
 
-async def count_pending(database: Database) -> int:
-    """Messages not yet delivered (and not failed for good), for the `shopgraph_outbox_pending` gauge."""
+@dataclass(frozen=True)
+class Backlog:
+    """What the worker still has to do, for the `/metrics` gauges."""
+
+    messages: int
+    webhook_deliveries: int
+    endpoints_backed_off: int
+    endpoints_disabled: int
+
+    @property
+    def pending(self) -> int:
+        """Everything not yet delivered (and not failed for good): emails, events not fanned out, deliveries."""
+        return self.messages + self.webhook_deliveries
+
+
+async def count_pending(database: Database) -> Backlog:
+    now = now_ms()
     async with database.read() as session:
-        count = await session.scalar(
+        messages = await session.scalar(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == DeliveryStatus.PENDING)
         )
-    return int(count or 0)
+        deliveries = await session.scalar(
+            select(func.count()).select_from(WebhookDelivery).where(WebhookDelivery.status == DeliveryStatus.PENDING)
+        )
+        endpoints = (
+            await session.execute(
+                select(
+                    func.count().filter(WebhookEndpoint.circuit_open_until > now),
+                    func.count().filter(WebhookEndpoint.enabled.is_(False)),
+                ).select_from(WebhookEndpoint)
+            )
+        ).one()
+    return Backlog(int(messages or 0), int(deliveries or 0), int(endpoints[0] or 0), int(endpoints[1] or 0))

@@ -1,4 +1,9 @@
-"""The background worker: outbox deliveries (order emails, merchant webhooks) and periodic sweeps."""
+"""The background worker: outbox deliveries (order emails, merchant webhooks) and periodic sweeps.
+
+`run_forever` runs four lanes side by side (see `lanes`): emails, fan-out of merchant events, webhook deliveries
+and the sweeps. None waits for another: a mail server taking seconds a message, or an endpoint timing out, holds
+only its own slots. `run_once` does one pass of every job in turn and waits for it, for tests and one-off runs.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,17 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from shopgraph.db import notify
 from shopgraph.db.engine import Database
+from shopgraph.db.models import OutboxMessage
 from shopgraph.delivery import sweeps
-from shopgraph.delivery.emails import deliver_due_emails
-from shopgraph.delivery.fanout import fan_out_events
-from shopgraph.delivery.webhooks import deliver_due_webhooks
+from shopgraph.delivery.emails import EMAIL_TOPICS, claim_emails, deliver_due_emails, deliver_email
+from shopgraph.delivery.fanout import FAN_OUT_BATCH, fan_out_batch, fan_out_events
+from shopgraph.delivery.lanes import Lane, Loop
+from shopgraph.delivery.webhooks import AttemptRecorder, ClaimedDelivery, attempt, claim_for, deliver_due_webhooks
+from shopgraph.domain.events.outbox import CHANNEL, WEBHOOK_DELIVERIES_DUE, Topic
 from shopgraph.settings import Settings
+from shopgraph.webhooks.sender import ClientsByHost
 
 log = logging.getLogger("shopgraph.worker")
 
@@ -31,6 +41,28 @@ class Worker:
             "stale carts removed": self.purge_carts,
             "catalog changes trimmed": self.trim_catalog_log,
         }
+        poll = settings.worker_interval_seconds
+        self._clients = ClientsByHost(settings.webhook_timeout_seconds)
+        self._recorder = AttemptRecorder(database, settings)
+        self.emails: Lane[OutboxMessage] = Lane(
+            "emails",
+            claim=lambda free: claim_emails(database, free),
+            handle=lambda message: deliver_email(database, settings, message),
+            # One SMTP server per process: the lane's slots are that server's limit.
+            capacity=settings.smtp_concurrency,
+            poll_seconds=poll,
+        )
+        self.webhooks: Lane[ClaimedDelivery] = Lane(
+            "webhooks",
+            claim=lambda free: claim_for(database, settings, free),
+            handle=lambda claimed: attempt(self._clients, database, settings, claimed, self._recorder),
+            capacity=settings.webhook_concurrency,
+            poll_seconds=poll,
+        )
+        self.fan_out = Loop(
+            "webhook deliveries queued", self._fan_out_batch, poll_seconds=poll, again=lambda taken: taken > 0
+        )
+        self.sweeps = Loop("sweeps", self._sweep, poll_seconds=poll, again=lambda _: False)
 
     async def send_emails(self) -> int:
         return await deliver_due_emails(self.database, self.settings)
@@ -50,6 +82,40 @@ class Worker:
     async def trim_catalog_log(self) -> int:
         return await sweeps.trim_catalog_log(self.database)
 
+    async def _fan_out_batch(self) -> int:
+        """Events taken when the batch was full (more may wait), else 0; wakes the webhook lane for what it queued."""
+        taken, queued = await fan_out_batch(self.database, limit=FAN_OUT_BATCH)
+        if queued:
+            self.webhooks.wake()
+        return taken if taken == FAN_OUT_BATCH else 0
+
+    async def _sweep(self) -> int:
+        done = 0
+        for name, job in (
+            ("unpaid orders expired", self.expire_orders),
+            ("stale carts removed", self.purge_carts),
+            ("catalog changes trimmed", self.trim_catalog_log),
+        ):
+            try:
+                count = await job()
+            except Exception:
+                log.exception("worker job %r failed; it runs again on the next round", name)
+                continue
+            if count:
+                log.info("%s: %d", name, count)
+            done += count
+        return done
+
+    def wake(self, topic: str = "") -> None:
+        """New work has been committed (an outbox topic, or due webhook deliveries; "": anything may have been):
+        the lanes that consume it look now, not at their next poll."""
+        if topic in EMAIL_TOPICS or not topic:
+            self.emails.wake()
+        if topic == Topic.MERCHANT_EVENT or not topic:
+            self.fan_out.wake()
+        if topic == WEBHOOK_DELIVERIES_DUE or not topic:
+            self.webhooks.wake()
+
     async def run_once(self) -> dict[str, int]:
         done: dict[str, int] = {}
         for name, job in self.jobs.items():
@@ -63,6 +129,14 @@ class Worker:
         return done
 
     async def run_forever(self) -> None:
-        while True:
-            await self.run_once()
-            await asyncio.sleep(self.settings.worker_interval_seconds)
+        unsubscribe = notify.subscribe(CHANNEL, self.wake)
+        try:
+            async with self._clients, asyncio.TaskGroup() as lanes:
+                for lane in (self.emails, self.fan_out, self.webhooks, self.sweeps):
+                    lanes.create_task(lane.run(), name=f"worker lane: {lane.name}")
+                if not self.database.is_sqlite:
+                    # Commits in other processes (API processes, another worker) wake this one too.
+                    listener = notify.Listener(self.database.engine, CHANNEL, self.wake)
+                    lanes.create_task(listener.run(), name="worker: LISTEN")
+        finally:
+            unsubscribe()

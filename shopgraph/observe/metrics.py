@@ -12,6 +12,7 @@ import ipaddress
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,20 @@ class _Gauge:
         return [self.family]
 
 
-def exposition(outbox_pending: int) -> bytes:
+EMAIL_DELIVERIES = Counter("shopgraph_email_deliveries", "Email delivery attempts, by outcome", ["outcome"])
+
+
+@dataclass(frozen=True)
+class DeliveryGauges:
+    """The worker's backlog, read from the database at scrape time."""
+
+    outbox_pending: int
+    webhook_deliveries_pending: int = 0
+    webhook_endpoints_backed_off: int = 0
+    webhook_endpoints_disabled: int = 0
+
+
+def exposition(gauges: DeliveryGauges) -> bytes:
     """The text format: every process's samples, and the gauges read just now."""
     if os.environ.get(MULTIPROCESS_DIR_VARIABLE):
         registry = CollectorRegistry()
@@ -90,9 +104,25 @@ def exposition(outbox_pending: int) -> bytes:
     else:
         samples = generate_latest(REGISTRY)
     now = CollectorRegistry()
-    now.register(
-        _Gauge("shopgraph_outbox_pending", "Outbox messages (emails, events) not yet delivered", outbox_pending)
-    )
+    for name, documentation, reading in (
+        (
+            "shopgraph_outbox_pending",
+            "Outbox work not yet delivered: emails, events not yet fanned out, and webhook deliveries",
+            gauges.outbox_pending,
+        ),
+        (
+            "shopgraph_webhook_deliveries_pending",
+            "Webhook deliveries not yet delivered",
+            gauges.webhook_deliveries_pending,
+        ),
+        (
+            "shopgraph_webhook_endpoints_backed_off",
+            "Webhook endpoints backed off after failures in a row (circuit open)",
+            gauges.webhook_endpoints_backed_off,
+        ),
+        ("shopgraph_webhook_endpoints_disabled", "Webhook endpoints disabled", gauges.webhook_endpoints_disabled),
+    ):
+        now.register(_Gauge(name, documentation, reading))
     return samples + generate_latest(now)
 
 

@@ -132,6 +132,9 @@ class StoreConfigInput:
     razorpay_key_secret: str | None = UNSET
     razorpay_webhook_secret: str | None = UNSET
     storefront_url: str | None = UNSET
+    contact_email: str | None = strawberry.field(
+        default=UNSET, description="where the store's operational notices go (a webhook endpoint disabled, ...)"
+    )
     cors_origins: list[str] | None = UNSET
     domains: list[str] | None = UNSET
     pending_order_ttl_minutes: int | None = UNSET

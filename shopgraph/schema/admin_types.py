@@ -277,6 +277,10 @@ class AdminStoreConfig(StoreConfig):
         return self.settings.storefront_url
 
     @strawberry.field
+    def contact_email(self) -> str | None:
+        return self.settings.contact_email
+
+    @strawberry.field
     def cors_origins(self) -> list[str]:
         return list(self.settings.config.cors_origins)
 

@@ -47,6 +47,31 @@ class WebhookEndpoint:
     def enabled(self) -> bool:
         return self.row.enabled
 
+    @described.field(description="when it was disabled automatically, after every attempt had failed for long")
+    def disabled_at(self) -> float | None:
+        return self.row.disabled_at
+
+    @described.field(description="why it was disabled automatically; enabling it again clears this")
+    def disabled_reason(self) -> str | None:
+        return self.row.disabled_reason
+
+    @described.field(description="when an attempt last succeeded")
+    def last_success_at(self) -> float | None:
+        return self.row.last_success_at
+
+    @described.field(description="failed attempts since the last success")
+    def consecutive_failures(self) -> int:
+        return self.row.consecutive_failures
+
+    @described.field(description="since when every attempt has failed; null when the last succeeded")
+    def failing_since(self) -> float | None:
+        return self.row.failing_since
+
+    @described.field(description="until when it gets no attempt, backed off after failures in a row")
+    def backed_off_until(self) -> float | None:
+        until = self.row.circuit_open_until
+        return until if until is not None and until > now_ms() else None
+
     @described.field(description="until when the secret replaced by the last rotation still signs deliveries")
     def previous_secret_expires_at(self) -> float | None:
         expires = self.row.previous_secret_expires_at

@@ -43,7 +43,7 @@ class Webhook:
 
 
 class ClientsByHost:
-    """HTTP clients for one batch of attempts, one per destination host.
+    """HTTP clients for attempts (one pass, or the worker's lifetime), one per destination host.
 
     Connections are pooled by address once a target is pinned, and two host names may share an address (a CDN, a
     hosting platform): a connection opened, and TLS-verified, for one name must never carry a request for another.
@@ -72,7 +72,8 @@ class ClientsByHost:
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        for client in self._clients.values():
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
             await client.aclose()
 
 

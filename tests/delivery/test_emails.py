@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from sqlalchemy import select, update
@@ -108,3 +110,20 @@ async def test_a_message_whose_lease_ran_out_is_delivered_by_the_next_worker(
     # then
     assert len(smtp_server.received) == 1
     assert await email_state(runtime) == [("delivered", 2)]
+
+
+async def test_emails_go_out_several_at_a_time_but_never_more_than_the_limit_per_server(
+    client: httpx.AsyncClient, runtime: Runtime, settings: Settings, demo: Store, smtp_server: SmtpServer
+) -> None:
+    # given: six orders, and a mail server that takes a while over every message
+    for number in range(6):
+        await checkout_one_mug(client, demo, cart_id=f"cart-{number}")
+    smtp_server.inbox.delay_seconds = 0.3
+
+    # when
+    await run_worker(replace(settings, smtp_concurrency=3), runtime)
+
+    # then
+    assert len(smtp_server.received) == 6
+    assert smtp_server.inbox.most_in_flight == 3
+    assert await email_state(runtime) == [("delivered", 1)] * 6

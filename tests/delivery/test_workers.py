@@ -6,15 +6,17 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import WebhookAttempt, WebhookDelivery
 from shopgraph.delivery.fanout import fan_out_events
-from shopgraph.delivery.webhooks import claim_due_deliveries
+from shopgraph.delivery.webhooks import AttemptRecorder, claim_due_deliveries
 from shopgraph.delivery.worker import Worker
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
+from shopgraph.webhooks.sender import Outcome
+from tests.delivery.test_lanes import most_at_once
 from tests.fakes.receiver import Receiver
 from tests.support.factories import Store, make_store
 from tests.support.outbox import run_worker
@@ -105,3 +107,80 @@ async def _pending(runtime: Runtime) -> int:
             )
             or 0
         )
+
+
+async def test_two_running_workers_with_their_lanes_send_every_event_once_across_many_endpoints(
+    runtime: Runtime, settings: Settings, receiver: Receiver
+) -> None:
+    if runtime.database.is_sqlite:
+        pytest.skip("several worker processes need PostgreSQL (FOR UPDATE SKIP LOCKED); SQLite runs one worker")
+    # given: five stores with an endpoint each and 40 events each, and two workers with pools of their own
+    expected: list[str] = []
+    for number in range(5):
+        shop = await make_store(runtime, f"shop{number}")
+        await register(runtime, shop, f"{receiver.url}/{shop.slug}")
+        expected += await emit_events(runtime, shop, 40)
+    databases = [Database(settings.database_url), Database(settings.database_url)]
+    # Generous timeout and small limits: the two workers contend for the same few slots of every endpoint.
+    lanes = replace(
+        settings, webhook_timeout_seconds=60.0, webhook_endpoint_concurrency=2, worker_interval_seconds=0.05
+    )
+    tasks = [asyncio.create_task(Worker(lanes, database).run_forever()) for database in databases]
+
+    # when
+    try:
+        for _ in range(600):
+            if len(receiver.requests) >= len(expected) and not await _pending(runtime):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for database in databases:
+            await database.dispose()
+
+    # then: each event once, and never more than two sends in flight to one endpoint, counting both workers
+    assert sorted(receiver.event_ids) == sorted(expected)
+    async with runtime.database.read() as session:
+        assert await session.scalar(select(func.count()).select_from(WebhookAttempt)) == len(expected)
+        assert set((await session.scalars(select(WebhookDelivery.attempts))).all()) == {1}
+        spans = (
+            await session.execute(
+                select(WebhookDelivery.endpoint_id, WebhookAttempt.attempted_at, WebhookAttempt.duration_ms).join(
+                    WebhookDelivery, WebhookDelivery.id == WebhookAttempt.delivery_id
+                )
+            )
+        ).all()
+    by_endpoint: dict[str, list[tuple[int, int]]] = {}
+    for endpoint_id, start, duration in spans:
+        by_endpoint.setdefault(endpoint_id, []).append((start, start + duration))
+    assert len(by_endpoint) == 5
+    assert max(most_at_once(endpoint_spans) for endpoint_spans in by_endpoint.values()) <= 2
+
+
+async def test_attempts_recorded_together_are_each_written_only_while_their_lease_holds(
+    runtime: Runtime, settings: Settings, store: Store
+) -> None:
+    # given: three claimed deliveries, one of whose leases another worker has taken over since
+    await register(runtime, store, "https://hooks.example.com/shop")
+    await emit_events(runtime, store, 3)
+    await fan_out_events(runtime.database)
+    claimed = await claim_due_deliveries(runtime.database, lease_ms=60_000)
+    async with runtime.database.write() as session:
+        await session.execute(
+            update(WebhookDelivery).where(WebhookDelivery.id == claimed[0].id).values(locked_until=claimed[0].lease + 1)
+        )
+    recorder = AttemptRecorder(runtime.database, settings)
+    answered = Outcome(status_code=200, response_excerpt="ok", error=None, duration_ms=3)
+
+    # when: the three outcomes arrive at once
+    statuses = await asyncio.gather(*(recorder.record(item, answered) for item in claimed))
+
+    # then: all three answered, two written
+    assert statuses == ["delivered"] * 3
+    records = {record.delivery.id: record for record in await deliveries(runtime, store)}
+    assert records[claimed[0].id].delivery.status == "pending" and records[claimed[0].id].attempts == ()
+    for item in claimed[1:]:
+        assert records[item.id].delivery.status == "delivered" and len(records[item.id].attempts) == 1

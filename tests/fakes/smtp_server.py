@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -27,10 +28,14 @@ class Received:
 
 @dataclass
 class Inbox:
-    """The SMTP handler: accepts every recipient except those at `rejected.test`, and records each message."""
+    """The SMTP handler: accepts every recipient except those at `rejected.test`, and records each message, after
+    `delay_seconds` (a slow server); `most_in_flight` is the most messages it was receiving at once."""
 
     credentials: tuple[str, str] | None = None
     received: list[Received] = field(default_factory=list)
+    delay_seconds: float = 0.0
+    in_flight: int = 0
+    most_in_flight: int = 0
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
@@ -45,6 +50,12 @@ class Inbox:
         message = message_from_bytes(content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay_seconds)
+        finally:
+            self.in_flight -= 1
         self.received.append(
             Received(
                 mail_from=str(envelope.mail_from),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
 from starlette.applications import Starlette
 
 from shopgraph.app import create_app
+from shopgraph.db.models import WebhookEndpoint
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.receiver import Receiver
@@ -170,3 +173,35 @@ async def test_webhook_deliveries_are_counted_by_outcome(
         return value(after, name, outcome=outcome) - value(before, name, outcome=outcome)
 
     assert (added("delivered"), added("retry")) == (2, 1)
+
+
+@pytest.mark.webhook_receiver
+async def test_the_backlog_and_failing_endpoints_are_gauged_and_emails_counted_by_outcome(
+    client: httpx.AsyncClient, runtime: Runtime, settings: Settings, receiver: Receiver, demo: Store
+) -> None:
+    # given: an endpoint that fails everything, three events for it, and an order email with no SMTP server
+    store = await make_store(runtime, "shop")
+    await register(runtime, store, receiver.url)
+    receiver.fail_next(1000)
+    await emit_events(runtime, store, 3)
+    assert (await checkout_one_mug(client, demo)).status_code == 201
+    before = await scrape(client)
+
+    # when: the events are fanned out and their attempts fail until the endpoint is backed off
+    await run_worker(replace(settings, webhook_circuit_failures=3), runtime)
+
+    # then
+    after = await scrape(client)
+    assert value(after, "shopgraph_webhook_deliveries_pending") == 3
+    assert value(after, "shopgraph_outbox_pending") == 3
+    assert value(after, "shopgraph_webhook_endpoints_backed_off") == 1
+    assert value(after, "shopgraph_webhook_endpoints_disabled") == 0
+    name = "shopgraph_email_deliveries_total"
+    assert value(after, name, outcome="not_sent") - value(before, name, outcome="not_sent") == 1
+
+    # when: the endpoint is disabled
+    async with runtime.database.write() as session:
+        await session.execute(update(WebhookEndpoint).values(enabled=False))
+
+    # then
+    assert value(await scrape(client), "shopgraph_webhook_endpoints_disabled") == 1

@@ -60,6 +60,16 @@ class WebhookEndpoint(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
     updated_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+    # Health: failed attempts since the last success, and since when every attempt has failed.
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failing_since: Mapped[int | None] = mapped_column(BigInteger)
+    last_success_at: Mapped[int | None] = mapped_column(BigInteger)
+    last_failure_at: Mapped[int | None] = mapped_column(BigInteger)
+    # The circuit breaker: no attempt before this moment.
+    circuit_open_until: Mapped[int | None] = mapped_column(BigInteger)
+    # Set when the endpoint was disabled automatically (a merchant's own disabling leaves them empty).
+    disabled_at: Mapped[int | None] = mapped_column(BigInteger)
+    disabled_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class WebhookDelivery(Base):

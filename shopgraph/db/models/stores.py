@@ -62,6 +62,7 @@ class StoreSettings(Base):
     razorpay_key_secret: Mapped[str | None] = mapped_column(String(255))
     razorpay_webhook_secret: Mapped[str | None] = mapped_column(String(255))
     storefront_url: Mapped[str | None] = mapped_column(String(2000))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     cors_origins: Mapped[list[Any]] = mapped_column(default=list)
     pending_order_ttl_minutes: Mapped[int] = mapped_column(Integer, default=60)
 

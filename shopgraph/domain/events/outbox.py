@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import DeliveryStatus, OutboxMessage
+from shopgraph.db.notify import announce
 from shopgraph.db.statements import insert_for
 from shopgraph.ids import new_id, now_ms
 
@@ -17,8 +18,15 @@ class Topic(StrEnum):
 
     ORDER_CONFIRMATION_EMAIL = "email.order_confirmation"
     ORDER_SHIPPED_EMAIL = "email.order_shipped"
+    # To the store's contact address: one of its webhook endpoints was disabled automatically.
+    ENDPOINT_DISABLED_EMAIL = "email.endpoint_disabled"
     # A merchant event; the worker fans each one out to the endpoints subscribed to it.
     MERCHANT_EVENT = "merchant.event"
+
+
+# Announced (see `db.notify`) with the topic, or `WEBHOOK_DELIVERIES_DUE`, once new work for the worker commits.
+CHANNEL = "shopgraph_outbox"
+WEBHOOK_DELIVERIES_DUE = "webhook.delivery"
 
 
 async def enqueue(
@@ -40,6 +48,7 @@ async def enqueue(
     if dedupe_key is not None:
         statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
     await session.execute(statement)
+    await announce(session, CHANNEL, topic)
 
 
 async def enqueue_order_email(session: AsyncSession, project_id: str, topic: Topic, order_id: str) -> None:

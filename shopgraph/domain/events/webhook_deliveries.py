@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from shopgraph.db.notify import announce
 from shopgraph.db.statements import changed_rows
 from shopgraph.domain.events.error_codes import EventErrorCode
-from shopgraph.domain.events.webhook_endpoints import get_endpoint
+from shopgraph.domain.events.outbox import CHANNEL, WEBHOOK_DELIVERIES_DUE
+from shopgraph.domain.events.webhook_endpoints import ENDPOINT_DISABLED, get_endpoint
 from shopgraph.domain.paging import check_page, fetch_page
 from shopgraph.errors import InvalidParameter, NotFound
 from shopgraph.ids import now_ms
@@ -85,10 +87,24 @@ async def retry_delivery(session: AsyncSession, project_id: str, delivery_id: st
     """Due again now, with the same body; a delivered one is sent once more. Past attempts are kept."""
     result = await session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.project_id == project_id)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.project_id == project_id,
+            # The log's notices are not deliveries: there is nothing to send.
+            WebhookDelivery.event_type != ENDPOINT_DISABLED,
+        )
         .values(status=DeliveryStatus.PENDING, next_attempt_at=now_ms())
         .execution_options(synchronize_session=False)
     )
     if changed_rows(result) != 1:
         raise NotFound("no webhook delivery with this id", code=EventErrorCode.WEBHOOK_DELIVERY_NOT_FOUND, field="id")
-    return await get_delivery(session, project_id, delivery_id)
+    record = await get_delivery(session, project_id, delivery_id)
+    # Asked for now: an endpoint backed off after failures is tried again at once (one delivery at a time).
+    await session.execute(
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.id == record.delivery.endpoint_id)
+        .values(circuit_open_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    await announce(session, CHANNEL, WEBHOOK_DELIVERIES_DUE)
+    return record

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import WebhookEndpoint
+from shopgraph.db.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from shopgraph.db.notify import announce
 from shopgraph.db.statements import changed_rows
 from shopgraph.domain.events.error_codes import EventErrorCode
 from shopgraph.domain.events.merchant_events import EVENT_TYPES
+from shopgraph.domain.events.outbox import CHANNEL, WEBHOOK_DELIVERIES_DUE
 from shopgraph.errors import Conflict, InvalidInput, NotFound
 from shopgraph.ids import new_id, new_webhook_secret, now_ms
 from shopgraph.outbound import UnsafeTarget, check_url
@@ -18,6 +20,8 @@ from shopgraph.outbound import UnsafeTarget, check_url
 MAX_ENDPOINTS_PER_PROJECT = 20
 MAX_DESCRIPTION = 500
 PREVIOUS_SECRET_VALID_MS = 24 * 60 * 60 * 1000
+# The delivery log's entry for an endpoint disabled automatically: kept with its deliveries, never sent.
+ENDPOINT_DISABLED = "endpoint.disabled"
 
 
 def _url(url: object, allow_private_targets: bool) -> str:
@@ -120,6 +124,8 @@ async def update_endpoint(
         changes["enabled"] = bool(enabled)
     endpoint = await get_endpoint(session, project_id, endpoint_id)
     now = now_ms()
+    if changes.get("enabled") and not endpoint.enabled:
+        await _enable_again(session, endpoint)
     secret = None
     if rotate_secret:
         secret = new_webhook_secret()
@@ -131,6 +137,35 @@ async def update_endpoint(
     endpoint.updated_at = now
     await session.flush()
     return endpoint, secret
+
+
+async def _enable_again(session: AsyncSession, endpoint: WebhookEndpoint) -> None:
+    """Its undelivered events go out again, oldest first: the pending ones, and, after an automatic disabling, those
+    whose retries ran out while every attempt was failing."""
+    if endpoint.disabled_at is not None and endpoint.failing_since is not None:
+        await session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.endpoint_id == endpoint.id,
+                WebhookDelivery.status == DeliveryStatus.FAILED,
+                WebhookDelivery.created_at >= endpoint.failing_since,
+            )
+            .values(status=DeliveryStatus.PENDING)
+            .execution_options(synchronize_session=False)
+        )
+    await session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == DeliveryStatus.PENDING)
+        # Due now, in the order the events happened.
+        .values(next_attempt_at=WebhookDelivery.created_at)
+        .execution_options(synchronize_session=False)
+    )
+    endpoint.disabled_at = None
+    endpoint.disabled_reason = None
+    endpoint.consecutive_failures = 0
+    endpoint.failing_since = None
+    endpoint.circuit_open_until = None
+    await announce(session, CHANNEL, WEBHOOK_DELIVERIES_DUE)
 
 
 async def delete_endpoint(session: AsyncSession, project_id: str, endpoint_id: str) -> str:

@@ -71,6 +71,7 @@ class AdminStoreConfig:
 
     config: StoreConfig
     storefront_url: str | None
+    contact_email: str | None
     stripe_mode: str | None
     pending_order_ttl_minutes: int
     domains: tuple[str, ...]
@@ -87,6 +88,7 @@ async def read_store_config(session: AsyncSession, project_id: str) -> AdminStor
     return AdminStoreConfig(
         config=StoreConfig.from_row(row),
         storefront_url=row.storefront_url,
+        contact_email=row.contact_email,
         stripe_mode=row.stripe_mode,
         pending_order_ttl_minutes=row.pending_order_ttl_minutes,
         domains=tuple(domains.all()),

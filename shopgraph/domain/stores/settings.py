@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopgraph import money
 from shopgraph.db.models import Project, ProjectDomain, StoreSettings
 from shopgraph.domain.error_codes import ErrorCode
-from shopgraph.domain.fields import camel, is_http_url
+from shopgraph.domain.fields import EMAIL, camel, is_http_url
 from shopgraph.domain.stores.access import could_be_custom_domain
 from shopgraph.domain.stores.config import AdminStoreConfig, read_store_config
 from shopgraph.domain.stores.error_codes import StoreErrorCode
@@ -121,6 +121,15 @@ def _url(raw: str, _current: StoreSettings) -> str | None:
     return value
 
 
+def _contact_email(raw: str, _current: StoreSettings) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if len(value) > 254 or not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
 def _origins(raw: str, _current: StoreSettings) -> list[str]:
     origins = []
     for item in filter(None, (part.strip() for part in raw.split(","))):
@@ -191,6 +200,11 @@ _SETTINGS: dict[str, tuple[str, Parse, str]] = {
     "razorpay_key_secret": ("razorpay_key_secret", _secret_text, "Razorpay key secret"),
     "razorpay_webhook_secret": ("razorpay_webhook_secret", _secret_text, "secret of the Razorpay webhook"),
     "storefront_url": ("storefront_url", _url, "the shop's site; Stripe Checkout returns there by default"),
+    "contact_email": (
+        "contact_email",
+        _contact_email,
+        "where the store's operational notices go (a webhook endpoint disabled, ...)",
+    ),
     "cors_origins": ("cors_origins", _origins, "origins allowed to call from a browser: https://a.com,https://b.com"),
     "pending_order_ttl_minutes": (
         "pending_order_ttl_minutes",

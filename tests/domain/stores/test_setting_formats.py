@@ -22,6 +22,10 @@ REFUSED = [
     ("razorpay_key_id", "key_abc"),
     ("razorpay_key_id", "rzp_abc123"),
     ("razorpay_key_secret", "has space"),
+    ("contact_email", "ops"),
+    ("contact_email", "ops@example"),
+    ("contact_email", "two@at@example.com"),
+    ("contact_email", "a" * 250 + "@example.com"),
 ]
 ACCEPTED = [
     ("default_currency", "eur", "EUR"),
@@ -34,10 +38,12 @@ ACCEPTED = [
     ("stripe_webhook_secret", "whsec_abc123", "whsec_abc123"),
     ("razorpay_key_id", "rzp_live_ABC123", "rzp_live_ABC123"),
     ("razorpay_key_id", "rzp_test_ABC123", "rzp_test_ABC123"),
+    ("contact_email", " ops@shop.example.com ", "ops@shop.example.com"),
+    ("contact_email", "", None),
 ]
 
 
-@pytest.mark.parametrize(("key", "value"), REFUSED, ids=[f"{k}={v}" for k, v in REFUSED])
+@pytest.mark.parametrize(("key", "value"), REFUSED, ids=[f"{k}={v[:40]}" for k, v in REFUSED])
 async def test_a_value_in_the_wrong_format_is_refused_and_changes_nothing(
     runtime: Runtime, key: str, value: str
 ) -> None:
