@@ -1,7 +1,7 @@
 """webhook endpoints' health (failures, circuit breaker, automatic disabling) and the store's contact address
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02 15:00:00
 """
 
