@@ -20,7 +20,6 @@ from shopgraph.mail import (
     OrderEmail,
     OrderEmailLine,
     format_money,
-    parse_smtp_url,
     render,
     render_notice,
     send,
@@ -138,17 +137,6 @@ async def _message(database: Database, settings: Settings, message: OutboxMessag
         return await _notice(database, settings, message)
     email = await _compose(database, message)
     return None if email is None else render(email, sender=settings.mail_from)
-
-
-def smtp_server(settings: Settings) -> str:
-    """The server an email goes to, as the per-server limit counts them."""
-    if not settings.smtp_url:
-        return ""
-    try:
-        target = parse_smtp_url(settings.smtp_url)
-    except ValueError:
-        return settings.smtp_url
-    return f"{target.hostname}:{target.port}"
 
 
 async def deliver_email(database: Database, settings: Settings, message: OutboxMessage) -> bool:

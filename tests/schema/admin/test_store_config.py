@@ -141,3 +141,25 @@ async def test_one_bad_setting_refuses_them_all(client: httpx.AsyncClient, runti
     ]
     assert errors[0]["message"].startswith("taxPercentage: ")
     assert (await admin(client, demo, STORE_CONFIG))["storeConfig"] == before
+
+
+async def test_the_contact_email_is_set_checked_and_cleared(client: httpx.AsyncClient, demo: Store) -> None:
+    # given
+    query = "mutation ($input: StoreConfigInput!) { storeConfigUpdate(input: $input) { storeConfig { contactEmail } "
+    query += "userErrors { field message code } } }"
+
+    # when
+    set_ = succeeded(
+        (await admin(client, demo, query, input={"contactEmail": "ops@shop.example.com"}))["storeConfigUpdate"]
+    )
+    bad = refused((await admin(client, demo, query, input={"contactEmail": "ops at shop"}))["storeConfigUpdate"])
+    kept = (await admin(client, demo, "query { storeConfig { contactEmail } }"))["storeConfig"]
+    cleared = succeeded((await admin(client, demo, query, input={"contactEmail": None}))["storeConfigUpdate"])
+
+    # then
+    assert set_["storeConfig"] == {"contactEmail": "ops@shop.example.com"}
+    assert (bad["field"], bad["code"]) == ("contactEmail", "INVALID_SETTING") and "not an email address" in bad[
+        "message"
+    ]
+    assert kept == {"contactEmail": "ops@shop.example.com"}
+    assert cleared["storeConfig"] == {"contactEmail": None}
