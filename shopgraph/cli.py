@@ -14,10 +14,12 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
+from shopgraph.cli_encryption import add_encryption_commands, check_stored_secrets, run_encryption_command
 from shopgraph.cli_help import environment_help, table
 from shopgraph.cli_import import import_file, print_import_summary
 from shopgraph.cli_keys import add_key_commands, run_key_command
 from shopgraph.db.backup import BackupRefused, backup_sqlite
+from shopgraph.db.encryption import EncryptionKeyError
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
 from shopgraph.db.reachable import DatabaseUnreachable, check_reachable
@@ -41,7 +43,7 @@ class CommandError(Exception):
 
 
 async def _create(settings: Settings, slug: str, name: str | None, currency: str, demo: bool) -> CreatedProject:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         async with database.write() as session:
             created = await create_project(session, slug, name=name, currency=currency)
@@ -53,7 +55,7 @@ async def _create(settings: Settings, slug: str, name: str | None, currency: str
 
 
 async def _ensure_demo(settings: Settings) -> tuple[str, str, bool]:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         async with database.write() as session:
             try:
@@ -69,7 +71,7 @@ async def _ensure_demo(settings: Settings) -> tuple[str, str, bool]:
 
 
 async def _set(settings: Settings, slug: str, changes: dict[str, str]) -> None:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         async with database.write() as session:
             project = await project_by_slug(session, slug)
@@ -79,7 +81,7 @@ async def _set(settings: Settings, slug: str, changes: dict[str, str]) -> None:
 
 
 async def _work(settings: Settings) -> None:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         await Worker(settings, database).run_forever()
     finally:
@@ -128,9 +130,10 @@ Demo store {state}.
 
 def _prepare_database(settings: Settings) -> None:
     """Every command that uses the database first checks it answers, then brings it up to date (under a lock, so
-    servers started together migrate once)."""
+    servers started together migrate once), then checks the encryption keys open the secrets it holds."""
     check_reachable(settings.database_url)
-    upgrade_database(settings.database_url)
+    upgrade_database(settings.database_url, encryption_keys=settings.encryption_keys)
+    asyncio.run(check_stored_secrets(settings))
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -239,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("assignments", nargs="*", metavar="KEY=VALUE", help="settings to change (keys below)")
 
     add_key_commands(commands)
+    add_encryption_commands(commands)
 
     load = commands.add_parser("import", help="load products from a JSON or CSV file (see docs/import.md)")
     load.add_argument("slug", help="the project to import into")
@@ -271,6 +275,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "schema":
         _print_schema(args)
         return 0
+    if args.command == "encryption" and args.encryption_command == "new-key":
+        return run_encryption_command(args, Settings())
     settings = _settings()
     if args.command == "serve":
         _serve(args, settings)
@@ -294,6 +300,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 1 if summary.rejected else 0
     if args.command == "key":
         return run_key_command(args, settings)
+    if args.command == "encryption":
+        return run_encryption_command(args, settings)
     if args.project_command == "create":
         created = asyncio.run(_create(settings, args.slug, args.name, args.currency, args.demo))
         if args.json:
@@ -316,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Any failure is one line on stderr: exit status 2 for what the user can fix (settings, input), 1 otherwise."""
     try:
         sys.exit(run(argv))
-    except SettingError as error:
+    except (SettingError, EncryptionKeyError) as error:
         _fail(str(error))
     except DatabaseUnreachable as error:
         _fail(f"SHOPGRAPH_DATABASE_URL: {error}")

@@ -19,7 +19,7 @@ class Runtime:
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, settings.encryption_keys)
         return cls(settings, database, state_reader_for(database), StoreCache(database))
 
     async def close(self) -> None:

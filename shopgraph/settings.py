@@ -64,6 +64,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str | None = None
     metrics_token: str | None = None
+    encryption_keys: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -82,10 +83,12 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """The values no log line may show: secret settings whole, and the password of any URL."""
-        found = []
+        found: list[str] = []
         for variable in VARIABLES:
             value = getattr(self, variable.field)
-            if isinstance(value, str) and value:
+            if isinstance(value, tuple) and variable.secret:
+                found.extend(part for part in value if isinstance(part, str) and part)
+            elif isinstance(value, str) and value:
                 found.extend([value] if variable.secret else _url_password(value))
         return found
 
@@ -313,6 +316,15 @@ VARIABLES: tuple[Variable, ...] = (
         "metrics_token",
         read.token,
         "lets clients other than loopback read /metrics with Authorization: Bearer <token> (16 characters or more)",
+        secret=True,
+    ),
+    Variable(
+        "SHOPGRAPH_ENCRYPTION_KEY",
+        "encryption_keys",
+        read.encryption_keys,
+        "Fernet keys, comma-separated, that encrypt provider and webhook secrets in the database: the first "
+        "encrypts, all decrypt (rotation); required with PostgreSQL",
+        default="SQLite: a key file beside the database",
         secret=True,
     ),
 )

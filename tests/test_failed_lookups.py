@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 
 from shopgraph.app import create_app
 from shopgraph.settings import Settings
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import checkout_body, fill_cart, make_product, make_store
 from tests.test_rate_limits import client_for
 
@@ -17,7 +18,14 @@ WRONG_KEY = {"Authorization": "Bearer pk_test_not_a_key_of_anyone"}
 
 @pytest.fixture
 async def braked_app(database_url: str) -> AsyncIterator[Starlette]:
-    app = create_app(Settings(database_url=database_url, rate_limit="off", failed_lookup_limit="3/minute"))
+    app = create_app(
+        Settings(
+            database_url=database_url,
+            encryption_keys=encryption_keys_for(database_url),
+            rate_limit="off",
+            failed_lookup_limit="3/minute",
+        )
+    )
     yield app
     await app.state.runtime.close()
 

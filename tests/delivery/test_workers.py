@@ -75,7 +75,10 @@ async def test_two_workers_deliver_two_hundred_events_each_exactly_once(
     # given: two workers, each with its own connection pool, as two processes would have
     await register(runtime, store, receiver.url)
     event_ids = await emit_events(runtime, store, 200)
-    databases = [Database(settings.database_url), Database(settings.database_url)]
+    databases = [
+        Database(settings.database_url, settings.encryption_keys),
+        Database(settings.database_url, settings.encryption_keys),
+    ]
     # A send that outlives the test's 2 s timeout on a loaded machine reaches the receiver yet counts as failed and
     # is retried: a second request that is the retry schedule at work, not two workers sending one attempt.
     patient = replace(settings, webhook_timeout_seconds=60.0)
