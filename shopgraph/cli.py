@@ -29,6 +29,7 @@ from shopgraph.domain.stores.keys import issue_keys
 from shopgraph.domain.stores.projects import CreatedProject, create_project, project_by_slug
 from shopgraph.domain.stores.settings import SETTING_MEANINGS, update_store_settings
 from shopgraph.errors import DomainError, NotFound
+from shopgraph.header_timeout import PROTOCOL_PATH as HEADER_TIMEOUT_PROTOCOL
 from shopgraph.observe.logs import configure_logging, logging_config
 from shopgraph.observe.metrics import prepare_multiprocess_metrics, serve_worker_metrics
 from shopgraph.observe.redaction import redact
@@ -165,6 +166,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         port=args.port,
         workers=args.workers,
         log_config=logging_config(settings),
+        # uvicorn's HTTP protocol with a deadline for request headers (SHOPGRAPH_HEADER_TIMEOUT_SECONDS).
+        http=HEADER_TIMEOUT_PROTOCOL,
         access_log=False,  # shopgraph writes one line per request itself, with the route and the project
         proxy_headers=bool(args.forwarded_allow_ips),
         forwarded_allow_ips=args.forwarded_allow_ips or None,

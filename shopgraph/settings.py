@@ -43,6 +43,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     max_query_string_bytes: int = 4096
     body_timeout_seconds: float = 30.0
+    header_timeout_seconds: float = 10.0
     cart_ttl_days: int = 30
     run_worker: bool = True
     smtp_url: str | None = None
@@ -262,6 +263,14 @@ VARIABLES: tuple[Variable, ...] = (
         read.whole_number(1, 100_000),
         "failed attempts in a row an endpoint must also have had before it is disabled",
         default="20",
+    ),
+    Variable(
+        "SHOPGRAPH_HEADER_TIMEOUT_SECONDS",
+        "header_timeout_seconds",
+        read.seconds,
+        "how long a client has to send a request's headers, from its connection or its first byte; slower: 408 "
+        "and the connection is closed",
+        default="10",
     ),
     Variable(
         "SHOPGRAPH_BODY_TIMEOUT_SECONDS",
