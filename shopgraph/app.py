@@ -188,7 +188,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             ),
             Middleware(Cors, origins_for=preflight_origins(runtime)),
             Middleware(RateLimit, limiter=_limiter(settings, settings.rate_limit)),
-            Middleware(FailureBrake, limiter=_limiter(settings, settings.failed_lookup_limit)),
+            Middleware(FailureBrake, limiter=runtime.failures),
         ],
         exception_handlers={DomainError: _domain_error, HTTPException: _http_error},
         lifespan=lifespan,

@@ -290,7 +290,8 @@ VARIABLES: tuple[Variable, ...] = (
         "SHOPGRAPH_FAILED_LOOKUP_LIMIT",
         "failed_lookup_limit",
         read.rate_limit,
-        "failed key checks and order lookups per client address; over it: 429 with Retry-After for the window",
+        "failed key checks and order lookups per client address, and order lookups per customer email; over it: "
+        "429 with Retry-After for the window",
         default="30/minute",
     ),
     Variable(
