@@ -20,7 +20,7 @@ from shopgraph.domain.stores.projects import create_project
 from shopgraph.ids import new_id, now_ms
 from tests.support.databases import POSTGRES_ADMIN_URL, TEST_ENCRYPTION_KEY, selected_backends
 
-BEFORE = "0008"
+BEFORE = "0012"  # the revision before 0010
 STRIPE_SECRET = "sk_test_MigratedSecret4242"
 WEBHOOK_SECRET = "whsec_MigratedEndpointSecret4242"
 

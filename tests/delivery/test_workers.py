@@ -123,7 +123,7 @@ async def test_two_running_workers_with_their_lanes_send_every_event_once_across
         shop = await make_store(runtime, f"shop{number}")
         await register(runtime, shop, f"{receiver.url}/{shop.slug}")
         expected += await emit_events(runtime, shop, 40)
-    databases = [Database(settings.database_url), Database(settings.database_url)]
+    databases = [Database(settings.database_url, settings.encryption_keys) for _ in range(2)]
     # Generous timeout and small limits: the two workers contend for the same few slots of every endpoint.
     lanes = replace(
         settings, webhook_timeout_seconds=60.0, webhook_endpoint_concurrency=2, worker_interval_seconds=0.05

@@ -1,7 +1,7 @@
 """provider and webhook signing secrets encrypted at rest
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-02 15:00:00
 
 The columns become TEXT (a Fernet token is longer than the secret), and every value stored so far is encrypted
@@ -19,7 +19,7 @@ from alembic import op
 from shopgraph.db.encryption import Keyring, keyring_for
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
