@@ -21,6 +21,7 @@ from shopgraph.dashboard import dashboard_mount
 from shopgraph.dashboard.admin_graphql import has_session_cookie, project_of_session
 from shopgraph.db.faults import RETRY_AFTER_SECONDS, can_write
 from shopgraph.db.state import ProjectState
+from shopgraph.db.stored_secrets import check_keys
 from shopgraph.delivery.outbox import count_pending
 from shopgraph.delivery.worker import Worker
 from shopgraph.domain.stores.access import project_from_host_or_key, require_secret
@@ -151,6 +152,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Keys that do not open the stored secrets stop the start, rather than fail payments one request at a time.
+        await check_keys(runtime.database)
         worker_task = (
             asyncio.create_task(Worker(settings, runtime.database).run_forever()) if settings.run_worker else None
         )
@@ -185,7 +188,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             ),
             Middleware(Cors, origins_for=preflight_origins(runtime)),
             Middleware(RateLimit, limiter=_limiter(settings, settings.rate_limit)),
-            Middleware(FailureBrake, limiter=_limiter(settings, settings.failed_lookup_limit)),
+            Middleware(FailureBrake, limiter=runtime.failures),
         ],
         exception_handlers={DomainError: _domain_error, HTTPException: _http_error},
         lifespan=lifespan,

@@ -14,10 +14,12 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
+from shopgraph.cli_encryption import add_encryption_commands, check_stored_secrets, run_encryption_command
 from shopgraph.cli_help import environment_help, table
 from shopgraph.cli_import import import_file, print_import_summary
 from shopgraph.cli_keys import add_key_commands, run_key_command
 from shopgraph.db.backup import BackupRefused, backup_sqlite
+from shopgraph.db.encryption import EncryptionKeyError
 from shopgraph.db.engine import Database
 from shopgraph.db.migrate import upgrade_database
 from shopgraph.db.reachable import DatabaseUnreachable, check_reachable
@@ -27,6 +29,7 @@ from shopgraph.domain.stores.keys import issue_keys
 from shopgraph.domain.stores.projects import CreatedProject, create_project, project_by_slug
 from shopgraph.domain.stores.settings import SETTING_MEANINGS, update_store_settings
 from shopgraph.errors import DomainError, NotFound
+from shopgraph.header_timeout import PROTOCOL_PATH as HEADER_TIMEOUT_PROTOCOL
 from shopgraph.observe.logs import configure_logging, logging_config
 from shopgraph.observe.metrics import prepare_multiprocess_metrics, serve_worker_metrics
 from shopgraph.observe.redaction import redact
@@ -41,7 +44,7 @@ class CommandError(Exception):
 
 
 async def _create(settings: Settings, slug: str, name: str | None, currency: str, demo: bool) -> CreatedProject:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         async with database.write() as session:
             created = await create_project(session, slug, name=name, currency=currency)
@@ -53,7 +56,7 @@ async def _create(settings: Settings, slug: str, name: str | None, currency: str
 
 
 async def _ensure_demo(settings: Settings) -> tuple[str, str, bool]:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         async with database.write() as session:
             try:
@@ -69,7 +72,7 @@ async def _ensure_demo(settings: Settings) -> tuple[str, str, bool]:
 
 
 async def _set(settings: Settings, slug: str, changes: dict[str, str]) -> None:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         async with database.write() as session:
             project = await project_by_slug(session, slug)
@@ -79,7 +82,7 @@ async def _set(settings: Settings, slug: str, changes: dict[str, str]) -> None:
 
 
 async def _work(settings: Settings) -> None:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         await Worker(settings, database).run_forever()
     finally:
@@ -128,9 +131,10 @@ Demo store {state}.
 
 def _prepare_database(settings: Settings) -> None:
     """Every command that uses the database first checks it answers, then brings it up to date (under a lock, so
-    servers started together migrate once)."""
+    servers started together migrate once), then checks the encryption keys open the secrets it holds."""
     check_reachable(settings.database_url)
-    upgrade_database(settings.database_url)
+    upgrade_database(settings.database_url, encryption_keys=settings.encryption_keys)
+    asyncio.run(check_stored_secrets(settings))
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -162,6 +166,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         port=args.port,
         workers=args.workers,
         log_config=logging_config(settings),
+        # uvicorn's HTTP protocol with a deadline for request headers (SHOPGRAPH_HEADER_TIMEOUT_SECONDS).
+        http=HEADER_TIMEOUT_PROTOCOL,
         access_log=False,  # shopgraph writes one line per request itself, with the route and the project
         proxy_headers=bool(args.forwarded_allow_ips),
         forwarded_allow_ips=args.forwarded_allow_ips or None,
@@ -239,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("assignments", nargs="*", metavar="KEY=VALUE", help="settings to change (keys below)")
 
     add_key_commands(commands)
+    add_encryption_commands(commands)
 
     load = commands.add_parser("import", help="load products from a JSON or CSV file (see docs/import.md)")
     load.add_argument("slug", help="the project to import into")
@@ -271,6 +278,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "schema":
         _print_schema(args)
         return 0
+    if args.command == "encryption" and args.encryption_command == "new-key":
+        return run_encryption_command(args, Settings())
     settings = _settings()
     if args.command == "serve":
         _serve(args, settings)
@@ -294,6 +303,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 1 if summary.rejected else 0
     if args.command == "key":
         return run_key_command(args, settings)
+    if args.command == "encryption":
+        return run_encryption_command(args, settings)
     if args.project_command == "create":
         created = asyncio.run(_create(settings, args.slug, args.name, args.currency, args.demo))
         if args.json:
@@ -316,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Any failure is one line on stderr: exit status 2 for what the user can fix (settings, input), 1 otherwise."""
     try:
         sys.exit(run(argv))
-    except SettingError as error:
+    except (SettingError, EncryptionKeyError) as error:
         _fail(str(error))
     except DatabaseUnreachable as error:
         _fail(f"SHOPGRAPH_DATABASE_URL: {error}")

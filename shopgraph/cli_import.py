@@ -33,7 +33,7 @@ def _progress_reporter(stream: TextIO) -> Callable[[int, int], None]:
 
 
 async def import_file(settings: Settings, slug: str, path: Path, dry_run: bool) -> ImportSummary:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         async with database.read() as session:
             target = await import_target(session, slug)

@@ -51,7 +51,7 @@ def _record(key: ApiKey) -> dict[str, object]:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> str:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.encryption_keys)
     try:
         async with database.write() as session:
             project = await project_by_slug(session, args.slug)

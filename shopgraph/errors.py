@@ -28,6 +28,10 @@ class DomainError(Exception):
     def as_dict(self) -> dict[str, object]:
         return {"message": self.message, "code": self.code, **self.extra}
 
+    def headers(self) -> dict[str, str]:
+        """Response headers the error's answer carries (REST; GraphQL answers with them too where it can)."""
+        return {}
+
 
 class InvalidInput(DomainError):
     status = 400
@@ -60,6 +64,20 @@ class InsufficientStock(Conflict):
     code = "INSUFFICIENT_STOCK"
 
 
+class TooManyAttempts(DomainError):
+    """Too many failed guesses against one target (an email's orders): wait, then try again."""
+
+    status = 429
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(f"{message}; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"retry-after": str(self.retry_after)}
+
+
 class PaymentProviderError(DomainError):
     status = 502
     code = "PAYMENT_PROVIDER_ERROR"
@@ -73,5 +91,6 @@ __all__ = [
     "InvalidParameter",
     "NotFound",
     "PaymentProviderError",
+    "TooManyAttempts",
     "Unauthorized",
 ]

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shopgraph.errors import NotFound, TooManyAttempts
 from shopgraph.middleware import send_json_error
+
+T = TypeVar("T")
 
 log = logging.getLogger("shopgraph")
 
 # Provider webhooks are verified by signature and must never be turned away; health checks are not the API.
 UNLIMITED_PREFIXES = ("/api/v1/webhooks/", "/healthz", "/readyz")
+# The dashboard brakes its own sign-in failures and answers with a page, not the API's JSON.
+NOT_BRAKED_PREFIXES = (*UNLIMITED_PREFIXES, "/dashboard")
 
 
 def parse_limit(value: str | None) -> RateLimitItem | None:
@@ -62,9 +70,11 @@ class RequestLimiter:
             log.warning("rate limit store unreachable; failure not counted", exc_info=True)
 
 
-def _limited_address(scope: Scope, limiter: RequestLimiter | None) -> str | None:
+def _limited_address(
+    scope: Scope, limiter: RequestLimiter | None, exempt: tuple[str, ...] = UNLIMITED_PREFIXES
+) -> str | None:
     """The client address a limit counts against, or None where no limit applies."""
-    if limiter is None or scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PREFIXES):
+    if limiter is None or scope["type"] != "http" or scope["path"].startswith(exempt):
         return None
     client = scope.get("client")
     return client[0] if client else "unknown"
@@ -95,17 +105,41 @@ class RateLimit:
         await _refuse(send, "too many requests", wait)
 
 
-def is_failed_guess(scope: Scope, status: int) -> bool:
-    """A key that opened nothing, or an order id and email that matched no order."""
-    if status == 401:
-        return True
-    return status == 404 and scope["method"] == "GET" and "/orders/" in scope["path"]
+def is_failed_guess(status: int) -> bool:
+    """A key that opened nothing (order lookups count themselves: `braked_order_lookup`)."""
+    return status == 401
+
+
+def email_key(project_id: str, email: object) -> str:
+    """The counter of one store's customer email; a digest, so the counter store holds no address."""
+    normalised = str(email or "").strip().lower()
+    return "email:" + hashlib.sha256(f"{project_id}\0{normalised}".encode()).hexdigest()[:32]
+
+
+async def braked_order_lookup(
+    limiter: RequestLimiter | None, address: str, project_id: str, email: object, lookup: Callable[[], Awaitable[T]]
+) -> T:
+    """An order lookup by id and email, from either door: a miss counts against the client's address and against
+    the email, and an email that has had too many misses in the window is refused (429) from every address."""
+    if limiter is None:
+        return await lookup()
+    key = email_key(project_id, email)
+    wait = await limiter.locked_for(key)
+    if wait is not None:
+        raise TooManyAttempts("too many failed order lookups for this email", wait)
+    try:
+        return await lookup()
+    except NotFound:
+        await limiter.count_failure(address)
+        await limiter.count_failure(key)
+        raise
 
 
 class FailureBrake:
     """ASGI middleware: an address that keeps failing key checks or order lookups is refused for the window.
 
-    Stricter than the general limit, and counted only on failures, so honest traffic never meets it.
+    Stricter than the general limit, and counted only on failures, so honest traffic never meets it. The failures
+    are counted where they happen: 401s here, order lookups in `braked_order_lookup`.
     """
 
     def __init__(self, app: ASGIApp, *, limiter: RequestLimiter | None) -> None:
@@ -113,7 +147,7 @@ class FailureBrake:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        address = _limited_address(scope, self.limiter)
+        address = _limited_address(scope, self.limiter, NOT_BRAKED_PREFIXES)
         if self.limiter is None or address is None:
             await self.app(scope, receive, send)
             return
@@ -130,5 +164,5 @@ class FailureBrake:
             await send(message)
 
         await self.app(scope, receive, watch)
-        if is_failed_guess(scope, status):
+        if is_failed_guess(status):
             await self.limiter.count_failure(address)

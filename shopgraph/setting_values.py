@@ -7,6 +7,7 @@ from collections.abc import Callable
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -167,3 +168,21 @@ def database_url(raw: str) -> str:
     if driver.startswith("sqlite") and not url.database:
         raise ValueError("give the database file, such as sqlite+aiosqlite:///./shopgraph.db")
     return value
+
+
+def encryption_keys(raw: str) -> tuple[str, ...]:
+    """Fernet keys (32 url-safe base64 bytes each), comma-separated: the first encrypts, every one decrypts."""
+    keys = tuple(part.strip() for part in raw.split(",") if part.strip())
+    if not keys:
+        raise ValueError("give at least one key (shopgraph encryption new-key prints one)")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"key {position} is not a Fernet key (44 characters of url-safe base64); "
+                "shopgraph encryption new-key prints one"
+            ) from None
+    if len(set(keys)) != len(keys):
+        raise ValueError("a key is listed twice")
+    return keys

@@ -43,6 +43,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     max_query_string_bytes: int = 4096
     body_timeout_seconds: float = 30.0
+    header_timeout_seconds: float = 10.0
     cart_ttl_days: int = 30
     run_worker: bool = True
     smtp_url: str | None = None
@@ -64,6 +65,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str | None = None
     metrics_token: str | None = None
+    encryption_keys: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -82,10 +84,12 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """The values no log line may show: secret settings whole, and the password of any URL."""
-        found = []
+        found: list[str] = []
         for variable in VARIABLES:
             value = getattr(self, variable.field)
-            if isinstance(value, str) and value:
+            if isinstance(value, tuple) and variable.secret:
+                found.extend(part for part in value if isinstance(part, str) and part)
+            elif isinstance(value, str) and value:
                 found.extend([value] if variable.secret else _url_password(value))
         return found
 
@@ -261,6 +265,14 @@ VARIABLES: tuple[Variable, ...] = (
         default="20",
     ),
     Variable(
+        "SHOPGRAPH_HEADER_TIMEOUT_SECONDS",
+        "header_timeout_seconds",
+        read.seconds,
+        "how long a client has to send a request's headers, from its connection or its first byte; slower: 408 "
+        "and the connection is closed",
+        default="10",
+    ),
+    Variable(
         "SHOPGRAPH_BODY_TIMEOUT_SECONDS",
         "body_timeout_seconds",
         read.seconds,
@@ -278,7 +290,8 @@ VARIABLES: tuple[Variable, ...] = (
         "SHOPGRAPH_FAILED_LOOKUP_LIMIT",
         "failed_lookup_limit",
         read.rate_limit,
-        "failed key checks and order lookups per client address; over it: 429 with Retry-After for the window",
+        "failed key checks and order lookups per client address, and order lookups per customer email; over it: "
+        "429 with Retry-After for the window",
         default="30/minute",
     ),
     Variable(
@@ -313,6 +326,15 @@ VARIABLES: tuple[Variable, ...] = (
         "metrics_token",
         read.token,
         "lets clients other than loopback read /metrics with Authorization: Bearer <token> (16 characters or more)",
+        secret=True,
+    ),
+    Variable(
+        "SHOPGRAPH_ENCRYPTION_KEY",
+        "encryption_keys",
+        read.encryption_keys,
+        "Fernet keys, comma-separated, that encrypt provider and webhook secrets in the database: the first "
+        "encrypts, all decrypt (rotation); required with PostgreSQL",
+        default="SQLite: a key file beside the database",
         secret=True,
     ),
 )

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from shopgraph.app import create_app
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
-from tests.support.databases import PostgresDatabase, SqliteTemplate, selected_backends
+from tests.support.databases import PostgresDatabase, SqliteTemplate, encryption_keys_for, selected_backends
 from tests.support.factories import Store, make_store
 
 pytest_plugins = ["tests.fakes.fixtures"]
@@ -53,10 +53,11 @@ async def database_url(database_template: SqliteTemplate | PostgresDatabase, tmp
 @pytest.fixture
 def settings(request: pytest.FixtureRequest, database_url: str) -> Settings:
     if request.node.get_closest_marker(WEBHOOK_RECEIVER) is None:
-        return Settings(database_url=database_url)
+        return Settings(database_url=database_url, encryption_keys=encryption_keys_for(database_url))
     # Webhooks go to the loopback receiver, which has a private address; retries are immediate.
     return Settings(
         database_url=database_url,
+        encryption_keys=encryption_keys_for(database_url),
         stripe_api_base=request.getfixturevalue("stripe_fake").url,
         allow_private_webhook_targets=True,
         retry_schedule_seconds=FAST_RETRIES,

@@ -19,6 +19,7 @@ from shopgraph.db.models import ProductStatus, Project
 from shopgraph.domain.catalog.admin_products import update_product
 from tests.fakes.server import free_port
 from tests.support.cli import SHOPGRAPH, shopgraph_environment, stop
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import checkout_body
 from tests.test_cli import wait_until_healthy
 
@@ -64,7 +65,7 @@ def shown_within_a_second(base_url: str, auth: dict[str, str], slug: str, expect
 
 async def reprice_and_withdraw(database_url: str, price_product_id: str, withdrawn_id: str) -> None:
     """A third process's catalog writes: a price change, then a product withdrawn."""
-    database = Database(database_url)
+    database = Database(database_url, encryption_keys_for(database_url))
     try:
         async with database.write() as session:
             project_id = await session.scalar(select(Project.id).where(Project.slug == "demo"))

@@ -29,6 +29,7 @@ from tests.support.cli import (
     stop,
     succeeded,
 )
+from tests.support.databases import encryption_keys_for
 
 SERVER_START_TIMEOUT_SECONDS = 60
 AEROSTACK_PRODUCTS = "/api/v1/public/projects/demo/ecommerce/products"
@@ -38,7 +39,7 @@ ACTIVE_DEMO_PRODUCTS = 13
 
 
 async def _read_settings(database_url: str, slug: str) -> dict[str, Any]:
-    database = Database(database_url)
+    database = Database(database_url, encryption_keys_for(database_url))
     try:
         async with database.read() as session:
             project_id = await session.scalar(select(Project.id).where(Project.slug == slug))
@@ -338,7 +339,7 @@ def test_the_running_server_sees_project_set_without_a_restart(demo_server: Runn
 @pytest.fixture
 async def demo_app_client(cli: Cli) -> AsyncIterator[httpx.AsyncClient]:
     succeeded(cli.run("project", "create", "demo", "--demo", "--json"))
-    app = create_app(Settings(database_url=cli.database_url))
+    app = create_app(Settings(database_url=cli.database_url, encryption_keys=encryption_keys_for(cli.database_url)))
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
             yield client

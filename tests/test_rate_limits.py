@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from shopgraph.app import create_app
 from shopgraph.settings import Settings
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store, make_store
 
 REDIS_URL = "redis://127.0.0.1:6379"
@@ -24,7 +25,9 @@ def client_for(app: Starlette, address: str) -> httpx.AsyncClient:
 
 @pytest.fixture
 async def limited_app(database_url: str) -> AsyncIterator[Starlette]:
-    app = create_app(Settings(database_url=database_url, rate_limit="5/minute"))
+    app = create_app(
+        Settings(database_url=database_url, encryption_keys=encryption_keys_for(database_url), rate_limit="5/minute")
+    )
     yield app
     await app.state.runtime.close()
 
@@ -68,7 +71,9 @@ async def test_provider_webhooks_and_health_checks_are_never_limited(limited_app
 
 
 async def test_no_limit_when_it_is_off(database_url: str, demo: Store) -> None:
-    app = create_app(Settings(database_url=database_url, rate_limit="off"))
+    app = create_app(
+        Settings(database_url=database_url, encryption_keys=encryption_keys_for(database_url), rate_limit="off")
+    )
     try:
         async with client_for(app, "203.0.113.11") as client:
             answers = [await client.get(demo.aerostack("/config")) for _ in range(30)]
@@ -90,7 +95,15 @@ def _redis_reachable() -> bool:
 async def test_processes_sharing_redis_share_the_allowance(database_url: str) -> None:
     # given: two app processes' worth of state, one Redis
     apps = [
-        create_app(Settings(database_url=database_url, rate_limit="3/minute", redis_url=REDIS_URL)) for _ in range(2)
+        create_app(
+            Settings(
+                database_url=database_url,
+                encryption_keys=encryption_keys_for(database_url),
+                rate_limit="3/minute",
+                redis_url=REDIS_URL,
+            )
+        )
+        for _ in range(2)
     ]
     address = f"198.51.100.{secrets.randbelow(250) + 1}-{secrets.token_hex(4)}"
     try:

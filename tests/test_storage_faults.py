@@ -21,6 +21,7 @@ from shopgraph.app import create_app
 from shopgraph.db.migrate import upgrade_database
 from shopgraph.settings import Settings
 from tests.fakes.server import free_port
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import make_product, make_store
 from tests.support.graphql import STOREFRONT
 
@@ -34,7 +35,9 @@ def _read_only(dbapi_connection: Any, _record: Any) -> None:
 async def sqlite_app(database_url: str) -> AsyncIterator[Starlette]:
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's read-only mode")
-    app = create_app(Settings(database_url=database_url, run_worker=False))
+    app = create_app(
+        Settings(database_url=database_url, encryption_keys=encryption_keys_for(database_url), run_worker=False)
+    )
     yield app
     await app.state.runtime.close()
 
@@ -78,7 +81,7 @@ async def test_a_read_only_sqlite_database_is_a_503_until_it_writes_again(sqlite
 
 async def test_an_unreachable_postgresql_is_a_503_and_not_ready() -> None:
     url = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/postgres"
-    app = create_app(Settings(database_url=url, run_worker=False))
+    app = create_app(Settings(database_url=url, encryption_keys=encryption_keys_for(url), run_worker=False))
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -138,7 +141,7 @@ async def test_a_restarting_postgresql_is_a_503_and_the_service_recovers_by_itse
 ) -> None:
     # given
     url, pg_ctl = private_postgres
-    app = create_app(Settings(database_url=url, run_worker=False))
+    app = create_app(Settings(database_url=url, encryption_keys=encryption_keys_for(url), run_worker=False))
     runtime = app.state.runtime
     store = await make_store(runtime, "restart")
     product = await make_product(runtime, store, "Mug", price_minor=1200, stock=5)

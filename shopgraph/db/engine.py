@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from shopgraph.db.encryption import Keyring, install_keyring, keyring_for
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -50,11 +52,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 class Database:
-    """The engine plus two session factories: reads, and writes that lock the database up front on SQLite."""
+    """The engine plus two session factories: reads, and writes that lock the database up front on SQLite.
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    `encryption_keys` (`SHOPGRAPH_ENCRYPTION_KEY`) encrypt the secret columns; none given, a SQLite file's key file
+    does (`db/encryption.py`), and PostgreSQL is an `EncryptionKeyError`."""
+
+    def __init__(self, url: str, encryption_keys: Sequence[str] = (), **engine_kwargs: Any) -> None:
         self.url = url
+        self.keyring: Keyring = keyring_for(url, encryption_keys)
         self.engine = create_engine(url, **engine_kwargs)
+        install_keyring(self.engine.dialect, self.keyring)
         self.is_sqlite = is_sqlite(url)
         write_engine = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)

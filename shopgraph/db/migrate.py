@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -27,25 +28,27 @@ def take_migration_lock(connection: Connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, encryption_keys: Sequence[str] = ()) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    # The migration that encrypts the stored secrets reads them here (or uses a SQLite database's key file).
+    config.attributes["encryption_keys"] = tuple(encryption_keys)
     return config
 
 
-def upgrade_database(url: str, revision: str = "head") -> None:
+def upgrade_database(url: str, revision: str = "head", encryption_keys: Sequence[str] = ()) -> None:
     """Brings the database at `url` up to `revision`; safe to call from inside a running event loop."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        command.upgrade(alembic_config(url), revision)
+        command.upgrade(alembic_config(url, encryption_keys), revision)
         return
     failure: list[BaseException] = []
 
     def run() -> None:
         try:
-            command.upgrade(alembic_config(url), revision)
+            command.upgrade(alembic_config(url, encryption_keys), revision)
         except BaseException as exc:
             failure.append(exc)
 

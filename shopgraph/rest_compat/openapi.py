@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shopgraph.domain.catalog.names import PRODUCT_SLUG
 from shopgraph.domain.catalog.snapshot import ProductSort
-from shopgraph.rest_compat.openapi_schemas import SCHEMAS
+from shopgraph.domain.paging import MAX_LIMIT
+from shopgraph.money import MAX_AMOUNT_DIGITS
+from shopgraph.rest_compat.openapi_schemas import BODY_EXAMPLES, SCHEMAS
 
 FAMILIES = {
     "aerostack": "/api/v1/public/projects/{projectSlug}/ecommerce",
@@ -14,16 +17,24 @@ FAMILIES = {
 }
 
 _ERROR = {"$ref": "#/components/responses/Error"}
-_SLUG_PARAM = {"name": "projectSlug", "in": "path", "required": True, "schema": {"type": "string"}}
+_SLUG_PARAM = {"name": "projectSlug", "in": "path", "required": True, "schema": {"type": "string"}, "example": "demo"}
+# What the server takes: a page is at most nine digits, a limit 1 to 100, an amount under 10^15 main units (and exact
+# in the store's currency: 0.001 is a 400 in USD).
+_PAGE = {"type": "integer", "minimum": 1, "maximum": 999_999_999, "default": 1}
+_LIMIT = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20}
+_AMOUNT = {"type": "number", "minimum": 0, "exclusiveMaximum": 10**MAX_AMOUNT_DIGITS}
 
 
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+def _query(name: str, schema: dict[str, Any], description: str, example: Any = None) -> dict[str, Any]:
+    parameter = {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    if example is not None:
+        parameter["example"] = example
+    return parameter
 
 
 _PRODUCT_QUERY = [
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "page number"),
-    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "items per page"),
+    _query("page", _PAGE, "page number", 1),
+    _query("limit", _LIMIT, "items per page", 20),
     _query("category_id", {"type": "string"}, "a category by id or slug; its descendants are included"),
     _query("category", {"type": "string"}, "the same as category_id"),
     _query(
@@ -31,9 +42,9 @@ _PRODUCT_QUERY = [
         {"type": "string", "enum": list(ProductSort)},
         "created_at is newest first (the default)",
     ),
-    _query("q", {"type": "string", "maxLength": 200}, "case-insensitive text in name or description"),
-    _query("min_price", {"type": "number", "minimum": 0}, "inclusive, on the product's price"),
-    _query("max_price", {"type": "number", "minimum": 0}, "inclusive, on the product's price"),
+    _query("q", {"type": "string", "maxLength": 200}, "case-insensitive text in name or description", "mug"),
+    _query("min_price", _AMOUNT, "inclusive, on the product's price; above max_price it is a 400", 10),
+    _query("max_price", _AMOUNT, "inclusive, on the product's price", 50),
     _query("in_stock", {"type": "boolean"}, "only products that can be bought now"),
     {
         "name": "attr",
@@ -47,8 +58,13 @@ _PRODUCT_QUERY = [
 ]
 
 _CART_ID = {"name": "cartId", "in": "path", "required": True,
-            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}  # fmt: skip
-_ITEM_ID = {"name": "itemId", "in": "path", "required": True, "schema": {"type": "string"}}
+            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}, "example": "cart_demo"}  # fmt: skip
+_ITEM_ID = {"name": "itemId", "in": "path", "required": True, "schema": {"type": "string"}, "example": "item_1"}
+_PRODUCT_SLUG = {
+    "name": "slug", "in": "path", "required": True, "example": "ceramic-mug",
+    "schema": {"type": "string", "pattern": PRODUCT_SLUG.pattern},
+    "description": "a product's slug or id; any other character is a 400 INVALID_SLUG, an unknown one a 404",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,7 +84,7 @@ ENDPOINTS = [
     Endpoint("get", "/products", "List active products", "ProductPage", tuple(_PRODUCT_QUERY)),
     Endpoint(
         "get", "/products/{slug}", "One active product by slug or id", "Product",
-        ({"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},),
+        (_PRODUCT_SLUG,),
     ),
     Endpoint("get", "/categories", "The category tree", "CategoryTree"),
     Endpoint("get", "/cart/{cartId}", "A cart (an unknown id is an empty cart)", "Cart", (_CART_ID,)),
@@ -93,15 +109,17 @@ ENDPOINTS = [
     ),
     Endpoint(
         "get", "/orders", "A customer's orders, newest first", "OrderPage",
-        ({"name": "email", "in": "query", "required": True, "schema": {"type": "string", "format": "email"}},
-         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}),
+        ({"name": "email", "in": "query", "required": True, "schema": {"type": "string", "format": "email"},
+          "example": "ann@example.com"},
+         {"name": "page", "in": "query", "schema": _PAGE, "example": 1},
+         {"name": "limit", "in": "query", "schema": _LIMIT, "example": 20}),
     ),
     Endpoint(
         "get", "/orders/{orderId}", "One order by id or number (ORD-001), for its email in any case",
         "Order",
-        ({"name": "orderId", "in": "path", "required": True, "schema": {"type": "string"}},
-         {"name": "email", "in": "query", "required": True, "schema": {"type": "string", "format": "email"}}),
+        ({"name": "orderId", "in": "path", "required": True, "schema": {"type": "string"}, "example": "ORD-001"},
+         {"name": "email", "in": "query", "required": True, "schema": {"type": "string", "format": "email"},
+          "example": "ann@example.com"}),
     ),
     Endpoint(
         "post", "/payments/razorpay/verify", "Check the Razorpay modal's signature; the order is paid at once",
@@ -140,10 +158,10 @@ def _operation(family: str, endpoint: Endpoint) -> dict[str, Any]:
     }
     if endpoint.body is not None:
         operation["responses"].update(_WITH_BODY)
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{endpoint.body}"}}},
-        }
+        media: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{endpoint.body}"}}
+        if endpoint.body in BODY_EXAMPLES:
+            media["example"] = BODY_EXAMPLES[endpoint.body]
+        operation["requestBody"] = {"required": True, "content": {"application/json": media}}
     if not endpoint.needs_key:
         operation["security"] = []
     return operation

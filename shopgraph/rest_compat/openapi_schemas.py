@@ -12,6 +12,25 @@ from shopgraph.payments import Provider
 _MONEY = {"type": "number", "description": "main units, rounded to the currency's digits"}
 _MS = {"type": "integer", "description": "epoch milliseconds"}
 
+# Not empty, not only spaces, at most 64 characters: anything else is a 400 before any coupon is looked up.
+_COUPON_CODE = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "\\S"}
+
+# The request bodies' examples, in the demo store's terms (`serve --demo`).
+BODY_EXAMPLES: dict[str, Any] = {
+    "AddItem": {"productId": "prod_01hzexampleproduct00000000", "quantity": 1},
+    "SetQuantity": {"quantity": 2},
+    "CouponCode": {"code": "SAVE10"},
+    "CouponValidate": {"code": "SAVE10", "cartId": "cart_demo"},
+    "CheckoutRequest": {
+        "cartId": "cart_demo",
+        "email": "ann@example.com",
+        "shippingAddress": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
+    },
+    "RazorpayVerify": {
+        "razorpay_order_id": "order_example", "razorpay_payment_id": "pay_example", "razorpay_signature": "0" * 64,
+    },
+}  # fmt: skip
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -123,6 +142,8 @@ SCHEMAS.update(
         "AddItem": {
             "type": "object",
             "required": ["productId"],
+            "description": "variantId is required for a product with variants (else 400 VARIANT_REQUIRED) and refused "
+                           "for one without (400 INVALID_VARIANT)",
             "properties": {
                 "productId": _STRING, "variantId": _NULLABLE_STRING,
                 "quantity": {"type": "integer", "minimum": 1, "maximum": 999, "default": 1},
@@ -132,10 +153,10 @@ SCHEMAS.update(
             "type": "object", "required": ["quantity"],
             "properties": {"quantity": {"type": "integer", "minimum": 0, "maximum": 999}},
         },
-        "CouponCode": {"type": "object", "required": ["code"], "properties": {"code": _STRING}},
+        "CouponCode": {"type": "object", "required": ["code"], "properties": {"code": _COUPON_CODE}},
         "CouponValidate": {
             "type": "object", "required": ["code"],
-            "properties": {"code": _STRING, "cartId": _STRING, "email": {"type": "string", "format": "email"}},
+            "properties": {"code": _COUPON_CODE, "cartId": _STRING, "email": {"type": "string", "format": "email"}},
         },
         "CouponValidation": {
             "type": "object",

@@ -8,9 +8,10 @@ from starlette.responses import Response
 from shopgraph.domain.checkout.flow import checkout as start_checkout
 from shopgraph.domain.checkout.requests import CHECKOUT_FIELDS
 from shopgraph.domain.orders.razorpay_verification import verify_razorpay_checkout
-from shopgraph.domain.orders.reads import customer_order, customer_orders
+from shopgraph.domain.orders.reads import OrderWithItems, customer_order, customer_orders
 from shopgraph.errors import InvalidParameter
 from shopgraph.payments import CHECKOUT_SESSION, PAYMENT_INTENT
+from shopgraph.rate_limits import braked_order_lookup
 from shopgraph.rest_compat.body import body_fields, field, json_object
 from shopgraph.rest_compat.context import store_of
 from shopgraph.rest_compat.parsing import whole_number
@@ -57,8 +58,13 @@ async def list_orders(request: Request) -> Response:
 async def get_order(request: Request) -> Response:
     store = await store_of(request)
     order_id, email = request.path_params["order_id"], request.query_params.get("email")
-    async with store.database.read() as session:
-        found = await customer_order(session, store.project_id, order_id, email)
+
+    async def lookup() -> OrderWithItems:
+        async with store.database.read() as session:
+            return await customer_order(session, store.project_id, order_id, email)
+
+    address = request.client.host if request.client else "unknown"
+    found = await braked_order_lookup(store.runtime.failures, address, store.project_id, email, lookup)
     return json_response(order_json(found))
 
 

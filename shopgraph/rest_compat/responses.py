@@ -27,4 +27,4 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
 
 
 def domain_error_response(error: DomainError) -> Response:
-    return json_response(error.as_dict(), error.status)
+    return json_response(error.as_dict(), error.status, error.headers() or None)

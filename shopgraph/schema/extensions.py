@@ -9,12 +9,13 @@ from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from shopgraph.db.faults import is_storage_fault
-from shopgraph.errors import DomainError
+from shopgraph.errors import DomainError, TooManyAttempts
 
 log = logging.getLogger("shopgraph.graphql")
 
 MASKED_MESSAGE = "Unexpected error."
 STORAGE_FAULT_SCOPE_KEY = "shopgraph.storage_fault"
+REFUSAL_SCOPE_KEY = "shopgraph.refusal"
 
 
 class DomainErrors(SchemaExtension):
@@ -28,6 +29,10 @@ class DomainErrors(SchemaExtension):
         if faults and request is not None:
             # The HTTP door answers 503 with Retry-After rather than a masked error in a 200.
             request.scope[STORAGE_FAULT_SCOPE_KEY] = faults[0]
+        refusals = [e.original_error for e in result.errors if isinstance(e.original_error, TooManyAttempts)]
+        if refusals and request is not None:
+            # Likewise a 429 with Retry-After, as REST answers, rather than an error inside a 200.
+            request.scope[REFUSAL_SCOPE_KEY] = refusals[0]
         result.errors = [self._render(error) for error in result.errors]
 
     @staticmethod

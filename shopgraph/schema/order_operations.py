@@ -9,6 +9,7 @@ from shopgraph.domain.checkout.flow import checkout as start_checkout
 from shopgraph.domain.orders.reads import customer_order, customer_orders
 from shopgraph.errors import NotFound
 from shopgraph.payments import CHECKOUT_SESSION
+from shopgraph.rate_limits import braked_order_lookup
 from shopgraph.schema.context import GraphQLContext
 from shopgraph.schema.inputs import given
 from shopgraph.schema.order_types import CheckoutInput, CheckoutPayload, Order, OrderPage
@@ -26,8 +27,16 @@ class OrderQuery:
 
     @strawberry.field
     async def order(self, info: Info, id: strawberry.ID, email: str) -> Order | None:
+        context: GraphQLContext = info.context
+        client = context.request.client
         try:
-            found = await read(info, lambda session, project_id: customer_order(session, project_id, str(id), email))
+            found = await braked_order_lookup(
+                context.runtime.failures,
+                client.host if client else "unknown",
+                context.project.project_id,
+                email,
+                lambda: read(info, lambda session, project_id: customer_order(session, project_id, str(id), email)),
+            )
         except NotFound:
             return None
         return Order(found=found)

@@ -20,7 +20,7 @@ from shopgraph.lru import LRU
 from shopgraph.middleware import CORS_SCOPE_KEY, PROJECT_SCOPE_KEY, send_json_error
 from shopgraph.runtime import Runtime
 from shopgraph.schema.context import GraphQLContext
-from shopgraph.schema.extensions import STORAGE_FAULT_SCOPE_KEY
+from shopgraph.schema.extensions import REFUSAL_SCOPE_KEY, STORAGE_FAULT_SCOPE_KEY
 
 CLEAN_RESULT_SCOPE_KEY = "shopgraph.clean_result"
 Authenticate = Callable[[Request, Runtime], Awaitable[ProjectState]]
@@ -85,6 +85,10 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
             return
         if (fault := scope.get(STORAGE_FAULT_SCOPE_KEY)) is not None:
             raise fault
+        if (refusal := scope.get(REFUSAL_SCOPE_KEY)) is not None:
+            headers = [(name.encode(), value.encode()) for name, value in refusal.headers().items()]
+            await send_json_error(send, refusal.status, refusal.code, refusal.message, headers)
+            return
         if snapshot is not None and response.status_code == 200 and scope.get(CLEAN_RESULT_SCOPE_KEY):
             snapshot.rendered.put(key, bytes(response.body))
         await response(scope, receive, send)

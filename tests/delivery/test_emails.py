@@ -12,6 +12,7 @@ from shopgraph.db.models import OutboxMessage
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.smtp_server import SmtpServer, free_port
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store
 from tests.support.outbox import run_worker
 from tests.support.payments import checkout_one_mug
@@ -19,7 +20,12 @@ from tests.support.payments import checkout_one_mug
 
 @pytest.fixture
 def settings(database_url: str, smtp_server: SmtpServer) -> Settings:
-    return Settings(database_url=database_url, smtp_url=smtp_server.url(), retry_schedule_seconds=(0, 0, 0))
+    return Settings(
+        database_url=database_url,
+        encryption_keys=encryption_keys_for(database_url),
+        smtp_url=smtp_server.url(),
+        retry_schedule_seconds=(0, 0, 0),
+    )
 
 
 async def email_state(runtime: Runtime) -> list[tuple[str, int]]:
@@ -61,7 +67,10 @@ async def test_an_unreachable_smtp_server_is_retried_and_the_email_is_not_lost(
     # given: the SMTP server is unreachable for the first attempt
     await checkout_one_mug(client, demo)
     unreachable = Settings(
-        database_url=settings.database_url, smtp_url=f"smtp://127.0.0.1:{free_port()}", retry_schedule_seconds=(0, 0, 0)
+        database_url=settings.database_url,
+        encryption_keys=encryption_keys_for(settings.database_url),
+        smtp_url=f"smtp://127.0.0.1:{free_port()}",
+        retry_schedule_seconds=(0, 0, 0),
     )
 
     # when
@@ -81,7 +90,10 @@ async def test_an_email_that_keeps_failing_is_marked_failed_after_the_schedule(
     # given
     await checkout_one_mug(client, demo)
     unreachable = Settings(
-        database_url=settings.database_url, smtp_url=f"smtp://127.0.0.1:{free_port()}", retry_schedule_seconds=(0, 0)
+        database_url=settings.database_url,
+        encryption_keys=encryption_keys_for(settings.database_url),
+        smtp_url=f"smtp://127.0.0.1:{free_port()}",
+        retry_schedule_seconds=(0, 0),
     )
 
     # when

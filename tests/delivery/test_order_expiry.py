@@ -11,13 +11,16 @@ from shopgraph.ids import now_ms
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.stripe_fake import StripeFake
+from tests.support.databases import encryption_keys_for
 from tests.support.outbox import run_worker
 from tests.support.payments import checkout_one_mug, order_state, stock_of, store_paying_with
 
 
 @pytest.fixture
 def settings(database_url: str, stripe_fake: StripeFake) -> Settings:
-    return Settings(database_url=database_url, stripe_api_base=stripe_fake.url)
+    return Settings(
+        database_url=database_url, encryption_keys=encryption_keys_for(database_url), stripe_api_base=stripe_fake.url
+    )
 
 
 async def test_an_unpaid_order_past_its_time_is_cancelled_by_the_worker(

@@ -21,6 +21,7 @@ from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.delivery.test_worker_crash import SHOPGRAPH, stop
 from tests.fakes.receiver import Receiver
+from tests.support.databases import TEST_ENCRYPTION_KEY
 from tests.support.factories import make_store
 from tests.support.webhooks import emit_events, register
 
@@ -100,6 +101,7 @@ def start_slow_polling_worker(database_url: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "SHOPGRAPH_DATABASE_URL": database_url,
+        **({} if database_url.startswith("sqlite") else {"SHOPGRAPH_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY}),
         "SHOPGRAPH_ALLOW_PRIVATE_WEBHOOK_TARGETS": "1",
         "SHOPGRAPH_WORKER_INTERVAL_SECONDS": str(POLL_SECONDS),
     }

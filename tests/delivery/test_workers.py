@@ -75,7 +75,10 @@ async def test_two_workers_deliver_two_hundred_events_each_exactly_once(
     # given: two workers, each with its own connection pool, as two processes would have
     await register(runtime, store, receiver.url)
     event_ids = await emit_events(runtime, store, 200)
-    databases = [Database(settings.database_url), Database(settings.database_url)]
+    databases = [
+        Database(settings.database_url, settings.encryption_keys),
+        Database(settings.database_url, settings.encryption_keys),
+    ]
     # A send that outlives the test's 2 s timeout on a loaded machine reaches the receiver yet counts as failed and
     # is retried: a second request that is the retry schedule at work, not two workers sending one attempt.
     patient = replace(settings, webhook_timeout_seconds=60.0)
@@ -120,7 +123,7 @@ async def test_two_running_workers_with_their_lanes_send_every_event_once_across
         shop = await make_store(runtime, f"shop{number}")
         await register(runtime, shop, f"{receiver.url}/{shop.slug}")
         expected += await emit_events(runtime, shop, 40)
-    databases = [Database(settings.database_url), Database(settings.database_url)]
+    databases = [Database(settings.database_url, settings.encryption_keys) for _ in range(2)]
     # Generous timeout and small limits: the two workers contend for the same few slots of every endpoint.
     lanes = replace(
         settings, webhook_timeout_seconds=60.0, webhook_endpoint_concurrency=2, worker_interval_seconds=0.05

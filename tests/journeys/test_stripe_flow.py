@@ -18,6 +18,7 @@ from tests.fakes.stripe_fake import (
     stripe_event,
     stripe_payment_intent,
 )
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store
 from tests.support.outbox import outbox_count, run_worker
 from tests.support.payments import (
@@ -32,7 +33,12 @@ from tests.support.payments import (
 
 @pytest.fixture
 def settings(database_url: str, stripe_fake: StripeFake, smtp_server: SmtpServer) -> Settings:
-    return Settings(database_url=database_url, stripe_api_base=stripe_fake.url, smtp_url=smtp_server.url())
+    return Settings(
+        database_url=database_url,
+        encryption_keys=encryption_keys_for(database_url),
+        stripe_api_base=stripe_fake.url,
+        smtp_url=smtp_server.url(),
+    )
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from shopgraph.db.models import WebhookEndpoint
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.receiver import Receiver
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store, make_store
 from tests.support.outbox import run_worker
 from tests.support.payments import checkout_one_mug
@@ -52,7 +53,9 @@ async def scrape(client: httpx.AsyncClient) -> str:
 
 @pytest.fixture
 async def app_with_token(database_url: str) -> AsyncIterator[Starlette]:
-    app = create_app(Settings(database_url=database_url, metrics_token=TOKEN))
+    app = create_app(
+        Settings(database_url=database_url, encryption_keys=encryption_keys_for(database_url), metrics_token=TOKEN)
+    )
     yield app
     await app.state.runtime.close()
 

@@ -13,6 +13,7 @@ from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.stripe_fake import StripeFake
 from tests.observe.conftest import CapturedLogs
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store, make_store
 from tests.support.payments import PROVIDER_SETTINGS, checkout_one_mug, store_paying_with
 
@@ -111,6 +112,7 @@ async def test_warning_level_writes_no_request_lines(
 async def client_with_secrets(stripe_fake: StripeFake, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(
         database_url=database_url,
+        encryption_keys=encryption_keys_for(database_url),
         stripe_api_base=stripe_fake.url,
         smtp_url="smtp://mailer:smtp-password-1234@127.0.0.1:1",
         metrics_token="metrics-token-abcdefgh12345678",

@@ -10,6 +10,7 @@ from shopgraph.app import create_app
 from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store, make_store
 
 
@@ -68,7 +69,13 @@ async def test_aerocall_config_without_key_or_host_is_401(client: httpx.AsyncCli
 
 @pytest.fixture
 async def hosted_client(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Starlette]]:
-    app = create_app(Settings(database_url=settings.database_url, base_domain="shop.test"))
+    app = create_app(
+        Settings(
+            database_url=settings.database_url,
+            encryption_keys=encryption_keys_for(settings.database_url),
+            base_domain="shop.test",
+        )
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
         yield http, app
     await app.state.runtime.close()

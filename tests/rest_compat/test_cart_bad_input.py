@@ -194,3 +194,30 @@ async def test_a_coupon_request_without_a_code_is_a_400(
     validated = await client.post(demo.aerocall("/coupons/validate"), json=body, headers=demo.auth)
 
     assert applied.status_code == validated.status_code == 400
+
+
+@pytest.mark.parametrize("code", ["SAVE\u000010", "\u00b0\u0087\u009bH\u0000m'", "save 10", "ÿ" * 64])
+async def test_a_code_no_coupon_could_have_is_not_found_and_changes_nothing(
+    client: httpx.AsyncClient, demo: Store, cart_url: str, code: str
+) -> None:
+    # given: codes with characters no coupon has (NUL among them, which PostgreSQL cannot even take)
+    before = await cart_state(client, demo, cart_url)
+
+    # when
+    applied = await client.post(f"{cart_url}/coupon", json={"code": code}, headers=demo.auth)
+    checked = await client.post(demo.aerocall("/coupons/validate"), json={"code": code}, headers=demo.auth)
+    graphql = await client.post(
+        "/graphql",
+        json={
+            "query": "mutation($c: ID!, $k: String!) { cartApplyCoupon(cartId: $c, code: $k) { userErrors { code } } }",
+            "variables": {"c": "cart-1", "k": code},
+        },
+        headers=demo.auth,
+    )
+
+    # then
+    assert 400 <= applied.status_code < 500 and applied.json()["code"] != "INTERNAL_ERROR", applied.text
+    assert checked.status_code == 200 and checked.json()["valid"] is False, checked.text
+    assert graphql.status_code == 200 and "errors" not in graphql.json(), graphql.text
+    assert graphql.json()["data"]["cartApplyCoupon"]["userErrors"], graphql.text
+    assert await cart_state(client, demo, cart_url) == before

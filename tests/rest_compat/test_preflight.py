@@ -12,6 +12,7 @@ from shopgraph.app import create_app
 from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import make_store
 
 ALLOWED, OTHER = "https://shop.example.com", "https://evil.example"
@@ -23,7 +24,13 @@ def preflight_headers(origin: str, host: str = "testserver") -> dict[str, str]:
 
 @pytest.fixture
 async def hosted(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Starlette]]:
-    app = create_app(Settings(database_url=settings.database_url, base_domain="shop.test"))
+    app = create_app(
+        Settings(
+            database_url=settings.database_url,
+            encryption_keys=encryption_keys_for(settings.database_url),
+            base_domain="shop.test",
+        )
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
         yield http, app
     await app.state.runtime.close()

@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.databases import TEST_ENCRYPTION_KEY
+
 SHOPGRAPH = Path(sys.executable).parent / "shopgraph"
 COMMAND_TIMEOUT_SECONDS = 60
 
@@ -17,6 +19,8 @@ def shopgraph_environment(database_url: str | None) -> dict[str, str]:
     environment = {name: value for name, value in os.environ.items() if not name.startswith("SHOPGRAPH_")}
     if database_url is not None:
         environment["SHOPGRAPH_DATABASE_URL"] = database_url
+        if not database_url.startswith("sqlite"):
+            environment["SHOPGRAPH_ENCRYPTION_KEY"] = TEST_ENCRYPTION_KEY
     return environment
 
 

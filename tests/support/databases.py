@@ -19,6 +19,12 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "SHOPGRAPH_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 TABLES = [table.name for table in Base.metadata.sorted_tables]
+# PostgreSQL needs SHOPGRAPH_ENCRYPTION_KEY; a SQLite file uses the key file made beside it, as in development.
+TEST_ENCRYPTION_KEY = "p1rW6Ho2cZ9F0b3D8Ek4X5sQ7yT0aLmNvBuCiJgHfKc="
+
+
+def encryption_keys_for(database_url: str) -> tuple[str, ...]:
+    return () if database_url.startswith("sqlite") else (TEST_ENCRYPTION_KEY,)
 
 
 def _postgres_reachable() -> bool:
@@ -71,7 +77,7 @@ class PostgresDatabase:
         admin = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
         self.url = f"{admin}/{self.name}"
         asyncio.run(self._admin(f'CREATE DATABASE "{self.name}"'))
-        upgrade_database(self.url)
+        upgrade_database(self.url, encryption_keys=(TEST_ENCRYPTION_KEY,))
 
     async def _admin(self, statement: str) -> None:
         connection = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL))

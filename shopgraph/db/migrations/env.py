@@ -13,16 +13,36 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """SQLite rebuilds a table to change a column's type (batch mode): dropping the old table with foreign keys
+    on would delete, by cascade, the rows that reference it. The switch works only outside a transaction, so it is
+    made on the driver's connection before the migration's BEGIN."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
+
+
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_foreign_keys(connection, on=False)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
-    with context.begin_transaction():
-        take_migration_lock(connection)
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            take_migration_lock(connection)
+            context.run_migrations()
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise RuntimeError("the migration left rows whose foreign keys point nowhere; it was rolled back")
+    finally:
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
 
 
 async def _run_online() -> None:

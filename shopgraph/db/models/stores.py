@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shopgraph.db.encryption import EncryptedText
 from shopgraph.db.models.base import Base, Id
 from shopgraph.ids import now_ms
 
@@ -45,6 +46,8 @@ class ApiKey(Base):
 
 
 class StoreSettings(Base):
+    """A store's settings; the provider secrets are stored encrypted (`db/encryption.py`)."""
+
     __tablename__ = "store_settings"
 
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
@@ -54,13 +57,13 @@ class StoreSettings(Base):
     free_shipping_threshold_minor: Mapped[int | None] = mapped_column(BigInteger)
     shipping_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     payment_provider: Mapped[str] = mapped_column(String(20), default="manual")
-    stripe_secret_key: Mapped[str | None] = mapped_column(String(255))
+    stripe_secret_key: Mapped[str | None] = mapped_column(EncryptedText)
     stripe_publishable_key: Mapped[str | None] = mapped_column(String(255))
-    stripe_webhook_secret: Mapped[str | None] = mapped_column(String(255))
+    stripe_webhook_secret: Mapped[str | None] = mapped_column(EncryptedText)
     stripe_mode: Mapped[str | None] = mapped_column(String(20))
     razorpay_key_id: Mapped[str | None] = mapped_column(String(255))
-    razorpay_key_secret: Mapped[str | None] = mapped_column(String(255))
-    razorpay_webhook_secret: Mapped[str | None] = mapped_column(String(255))
+    razorpay_key_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    razorpay_webhook_secret: Mapped[str | None] = mapped_column(EncryptedText)
     storefront_url: Mapped[str | None] = mapped_column(String(2000))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     cors_origins: Mapped[list[Any]] = mapped_column(default=list)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Category, Coupon, CouponType, Product
-from shopgraph.domain.carts.coupons import normalize_code
+from shopgraph.domain.carts.coupons import COUPON_CODE, normalize_code
 from shopgraph.domain.carts.error_codes import CouponErrorCode
 from shopgraph.domain.conflicts import concurrent_writes_as_conflict
 from shopgraph.domain.error_codes import ErrorCode
@@ -33,8 +32,6 @@ from shopgraph.domain.fields import (
 from shopgraph.domain.stores.config import store_currency
 from shopgraph.errors import Conflict
 from shopgraph.ids import new_id, now_ms
-
-COUPON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
 
 
 def coupon_code(value: object, _currency: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,9 @@ MESSAGES = {
     CouponRefusal.MIN_SUBTOTAL_NOT_MET: "the cart's subtotal is below this coupon's minimum",
     CouponRefusal.NOT_APPLICABLE: "this coupon applies to none of the products in the cart",
 }
+
+# Every coupon's code, once normalised (upper case): what the admin accepts when a coupon is made.
+COUPON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
 
 
 def normalize_code(code: str) -> str:
@@ -120,9 +124,12 @@ def problem_with(
 
 
 async def find_coupon(session: AsyncSession, project_id: str, code: str) -> CouponRule | None:
-    row = await session.scalar(
-        select(Coupon).where(Coupon.project_id == project_id, Coupon.code == normalize_code(code))
-    )
+    """A code no coupon could have (every code is made to match COUPON_CODE) is not looked up: it cannot exist, and
+    some characters (NUL) cannot even be sent to PostgreSQL."""
+    normalised = normalize_code(code)
+    if not COUPON_CODE.match(normalised):
+        return None
+    row = await session.scalar(select(Coupon).where(Coupon.project_id == project_id, Coupon.code == normalised))
     return None if row is None else CouponRule.from_row(row)
 
 

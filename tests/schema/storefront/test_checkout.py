@@ -10,6 +10,7 @@ import pytest
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.stripe_fake import StripeFake
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import ADDRESS, Store, fill_cart, product_ids
 from tests.support.graphql import gql
 from tests.support.payments import store_paying_with
@@ -46,7 +47,9 @@ GRAPHQL_ADDRESS = {"line1": ADDRESS["line1"], "city": ADDRESS["city"], "postalCo
 
 @pytest.fixture
 def settings(database_url: str, stripe_fake: StripeFake) -> Settings:
-    return Settings(database_url=database_url, stripe_api_base=stripe_fake.url)
+    return Settings(
+        database_url=database_url, encryption_keys=encryption_keys_for(database_url), stripe_api_base=stripe_fake.url
+    )
 
 
 async def mug_in_cart(client: httpx.AsyncClient, store: Store, cart_id: str) -> None:
