@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 
-from shopgraph.dashboard import categories, coupons, emails, orders, products, store_settings, webhooks
+from shopgraph.dashboard import categories, coupons, emails, keys, orders, products, store_settings, webhooks
 from shopgraph.dashboard.sign_in import SignInPages
 from shopgraph.dashboard.web import PREFIX, STATIC_DIRECTORY, redirect, signed_in_page
 from shopgraph.settings import Settings
@@ -54,6 +54,8 @@ def dashboard_mount(settings: Settings) -> Mount:
                 methods=["POST"],
             ),
             Route("/webhooks/{endpoint_id}/enable", signed_in_page(webhooks.enable), methods=["POST"]),
+            Route("/keys", signed_in_page(keys.key_list), methods=["GET", "POST"]),
+            Route("/keys/{key_id}/revoke", signed_in_page(keys.revoke), methods=["POST"]),
             Route("/settings", signed_in_page(store_settings.settings_page), methods=["GET", "POST"]),
             Route("/emails", signed_in_page(emails.email_list), methods=["GET"]),
             Route("/emails/{email_id}", signed_in_page(emails.email_detail), methods=["GET"]),
