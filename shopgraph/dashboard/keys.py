@@ -35,11 +35,11 @@ def key_state(key: ApiKey, now: int) -> tuple[str, str]:
     return "active", "active"
 
 
-def _whole_number(text: str) -> int | str:
+def _whole_number(text: str, *, empty: int | None) -> int | str | None:
     """A number field as an int when it is one; anything else goes to the domain as given, to be refused there."""
     text = text.strip()
     if not text:
-        return 0
+        return empty
     return int(text) if text.isdigit() else text
 
 
@@ -77,7 +77,13 @@ async def key_list(request: Request, me: SignedIn) -> Response:
     form = posted(request)
     try:
         async with runtime_of(request).database.write() as session:
-            created = await keys.create_key(session, me.project_id, form.get("kind", ""), form.get("label", ""))
+            created = await keys.create_key(
+                session,
+                me.project_id,
+                form.get("kind", ""),
+                form.get("label", ""),
+                _whole_number(form.get("expires_in_days", ""), empty=None),
+            )
     except DomainError as error:
         return await _page(request, me, error=error)
     return await _page(request, me, status=201, created=created)
@@ -85,7 +91,7 @@ async def key_list(request: Request, me: SignedIn) -> Response:
 
 async def revoke(request: Request, me: SignedIn) -> Response:
     key_id = request.path_params["key_id"]
-    grace = _whole_number(posted(request).get("grace_seconds", ""))
+    grace = _whole_number(posted(request).get("grace_seconds", ""), empty=0)
     try:
         async with runtime_of(request).database.write() as session:
             revoked = await keys.revoke_key(session, me.project_id, key_id, grace)

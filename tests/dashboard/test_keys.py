@@ -1,19 +1,22 @@
 """API keys in the dashboard: listed with their state, created (shown once), revoked at once or after a grace
-period; the domain's refusals (the last secret key, a bad label or grace period) shown on the form, changing nothing."""
+period, made to expire; the domain's refusals (the last secret key, a bad label, grace or expiry) shown on the
+form, changing nothing."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
 from shopgraph.db.models import ApiKey, DashboardSession
 from shopgraph.domain.stores.keys import list_keys
+from shopgraph.ids import now_ms
 from shopgraph.runtime import Runtime
 from tests.dashboard.support import sign_in
 from tests.support.factories import Store, make_store
@@ -246,3 +249,43 @@ async def test_two_secret_keys_revoked_at_once_leave_one(
     live = [row for row in await keys_of(runtime, shop) if row.kind == "secret" and row.revoked_at is None]
     assert len(live) == 1
     assert await admin_status(bare, shop.secret_key if live[0].id == ids[0] else second) == 200
+
+
+async def test_a_key_created_with_an_expiry_shows_it(client: httpx.AsyncClient, runtime: Runtime, shop: Store) -> None:
+    csrf = await sign_in(client, shop)
+    response = await client.post(KEYS, data={"csrf_token": csrf, "kind": "public", "expires_in_days": "30"})
+    assert response.status_code == 201
+    [row] = [row for row in await keys_of(runtime, shop) if row.expires_at is not None]
+    assert row.expires_at == row.created_at + 30 * 24 * 60 * 60 * 1000
+    shown = datetime.fromtimestamp(row.expires_at / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    assert f"<td>{shown}</td>" in (await client.get(KEYS)).text
+
+
+@pytest.mark.parametrize("days", ["0", "3651", "soon", "-3", "1.5"])
+async def test_a_bad_expiry_shows_its_error_and_creates_nothing(
+    client: httpx.AsyncClient, runtime: Runtime, shop: Store, days: str
+) -> None:
+    csrf = await sign_in(client, shop)
+    response = await client.post(KEYS, data={"csrf_token": csrf, "kind": "secret", "expires_in_days": days})
+    assert response.status_code == 400
+    assert 'id="expires_in_days_error"' in response.text and f'value="{days}"' in response.text
+    assert len(await keys_of(runtime, shop)) == 2
+
+
+async def test_an_expired_key_ends_its_sessions_and_cannot_sign_in(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, shop: Store
+) -> None:
+    csrf = await sign_in(client, shop)
+    key = await created_key(client, csrf, "secret", "short")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
+        await sign_in(other, Store(shop.id, shop.slug, shop.public_key, key))
+        key_id = await key_id_of(runtime, shop, key)
+        async with runtime.database.write() as session:
+            await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(expires_at=now_ms() - 1))
+
+        again = await other.get(KEYS)
+        assert again.status_code == 303 and again.headers["location"] == "/dashboard/login"
+        refused = await other.post("/dashboard/login", data={"secret_key": key})
+        assert refused.status_code == 401
+    page = (await client.get(KEYS)).text
+    assert ">expired</span>" in page
