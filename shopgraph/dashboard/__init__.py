@@ -41,6 +41,16 @@ def dashboard_mount(settings: Settings) -> Mount:
             Route("/products/{product_id}", signed_in_page(products.edit_product), methods=["GET", "POST"]),
             Route("/products/{product_id}/stock", signed_in_page(products.set_stock), methods=["POST"]),
             Route("/products/{product_id}/variants", signed_in_page(products.new_variant), methods=["POST"]),
+            Route(
+                "/products/{product_id}/variants/{variant_id}",
+                signed_in_page(products.edit_variant),
+                methods=["GET", "POST"],
+            ),
+            Route(
+                "/products/{product_id}/variants/{variant_id}/delete",
+                signed_in_page(products.delete_variant),
+                methods=["POST"],
+            ),
             Route("/categories", signed_in_page(categories.category_list), methods=["GET", "POST"]),
             Route("/categories/{category_id}", signed_in_page(categories.edit_category), methods=["POST"]),
             Route("/coupons", signed_in_page(coupons.coupon_list), methods=["GET", "POST"]),
