@@ -51,7 +51,7 @@ async def product_list(request: Request, me: SignedIn) -> Response:
         found=found,
         search=search or "",
         low_any=low_any,
-        pages=(found.total + PAGE_SIZE - 1) // PAGE_SIZE,
+        page_count=(found.total + PAGE_SIZE - 1) // PAGE_SIZE,
     )
 
 
