@@ -24,6 +24,9 @@ def add_key_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     create.add_argument("slug", help="the project")
     create.add_argument("--kind", required=True, choices=["public", "secret"], help="pk_ (storefronts) or sk_ (admin)")
     create.add_argument("--label", help="what the key is for, shown in key lists")
+    create.add_argument(
+        "--expires-in-days", type=int, metavar="N", help="the key stops working N days from now (1 to 3650)"
+    )
     create.add_argument("--json", action="store_true", help='print {"id", "kind", "key"}')
     revoke = key_commands.add_parser("revoke", help="stop a key working, at once or after a grace period")
     revoke.add_argument("slug", help="the project")
@@ -59,18 +62,21 @@ async def _run(args: argparse.Namespace, settings: Settings) -> str:
                 keys = await list_keys(session, project.id)
                 if args.json:
                     return json.dumps([_record(key) for key in keys])
-                lines = [f"{'id':<32} {'kind':<7} {'prefix':<11} {'last used':<21} {'revoked':<21} label"]
+                lines = [
+                    f"{'id':<32} {'kind':<7} {'prefix':<11} {'last used':<21} {'revoked':<21} {'expires':<21} label"
+                ]
                 lines += [
                     f"{key.id:<32} {key.kind:<7} {key.display_prefix[:10]:<11} {_time(key.last_used_at):<21} "
-                    f"{_time(key.revoked_at):<21} {key.label or ''}"
+                    f"{_time(key.revoked_at):<21} {_time(key.expires_at):<21} {key.label or ''}"
                     for key in keys
                 ]
                 return "\n".join(lines)
             if args.key_command == "create":
-                row, key = await create_key(session, project.id, args.kind, args.label)
+                row, key = await create_key(session, project.id, args.kind, args.label, args.expires_in_days)
                 if args.json:
                     return json.dumps({"id": row.id, "kind": row.kind, "key": key})
-                return f"{row.kind} key {row.id} created\n  {key}   (shown only now)"
+                expiry = "" if row.expires_at is None else f"; it stops working at {_time(row.expires_at)}"
+                return f"{row.kind} key {row.id} created{expiry}\n  {key}   (shown only now)"
             revoked = await revoke_key(session, project.id, args.key_id, args.grace_seconds)
             return f"key {revoked.id} revoked; it stops working at {_time(revoked.revoked_at)}"
     finally:

@@ -28,6 +28,20 @@ def test_keys_are_created_listed_and_revoked_from_the_command_line(tmp_path: Pat
     assert row["revoked_at"] is not None
 
 
+def test_a_key_created_with_an_expiry_lists_it(tmp_path: Path) -> None:
+    cli = cli_in(tmp_path)
+    succeeded(cli.run("project", "create", "shop", "--json"))
+
+    printed = succeeded(cli.run("key", "create", "shop", "--kind", "public", "--expires-in-days", "30")).stdout
+    assert "stops working at" in printed
+
+    (row,) = [
+        row for row in json.loads(succeeded(cli.run("key", "list", "shop", "--json")).stdout) if row["expires_at"]
+    ]
+    assert row["expires_at"] == row["created_at"] + 30 * 24 * 60 * 60 * 1000
+    assert "expires" in succeeded(cli.run("key", "list", "shop")).stdout.splitlines()[0]
+
+
 def test_bad_key_commands_fail_in_one_line_with_status_2(tmp_path: Path) -> None:
     cli = cli_in(tmp_path)
     succeeded(cli.run("project", "create", "shop", "--json"))
@@ -40,6 +54,8 @@ def test_bad_key_commands_fail_in_one_line_with_status_2(tmp_path: Path) -> None
         ("key", "revoke", "shop", "key_nope"),
         ("key", "revoke", "shop", only["id"], "--grace-seconds", "-5"),
         ("key", "create", "shop", "--kind", "secret", "--label", "x" * 101),
+        ("key", "create", "shop", "--kind", "secret", "--expires-in-days", "0"),
+        ("key", "create", "shop", "--kind", "public", "--expires-in-days", "3651"),
         ("key", "list", "nope"),
     ):
         result = cli.run(*arguments)

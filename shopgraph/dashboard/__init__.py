@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 
-from shopgraph.dashboard import categories, coupons, emails, orders, products, store_settings, webhooks
+from shopgraph.dashboard import categories, coupons, emails, keys, orders, products, store_settings, webhooks
 from shopgraph.dashboard.sign_in import SignInPages
 from shopgraph.dashboard.web import PREFIX, STATIC_DIRECTORY, redirect, signed_in_page
 from shopgraph.settings import Settings
@@ -41,6 +41,16 @@ def dashboard_mount(settings: Settings) -> Mount:
             Route("/products/{product_id}", signed_in_page(products.edit_product), methods=["GET", "POST"]),
             Route("/products/{product_id}/stock", signed_in_page(products.set_stock), methods=["POST"]),
             Route("/products/{product_id}/variants", signed_in_page(products.new_variant), methods=["POST"]),
+            Route(
+                "/products/{product_id}/variants/{variant_id}",
+                signed_in_page(products.edit_variant),
+                methods=["GET", "POST"],
+            ),
+            Route(
+                "/products/{product_id}/variants/{variant_id}/delete",
+                signed_in_page(products.delete_variant),
+                methods=["POST"],
+            ),
             Route("/categories", signed_in_page(categories.category_list), methods=["GET", "POST"]),
             Route("/categories/{category_id}", signed_in_page(categories.edit_category), methods=["POST"]),
             Route("/coupons", signed_in_page(coupons.coupon_list), methods=["GET", "POST"]),
@@ -54,6 +64,8 @@ def dashboard_mount(settings: Settings) -> Mount:
                 methods=["POST"],
             ),
             Route("/webhooks/{endpoint_id}/enable", signed_in_page(webhooks.enable), methods=["POST"]),
+            Route("/keys", signed_in_page(keys.key_list), methods=["GET", "POST"]),
+            Route("/keys/{key_id}/revoke", signed_in_page(keys.revoke), methods=["POST"]),
             Route("/settings", signed_in_page(store_settings.settings_page), methods=["GET", "POST"]),
             Route("/emails", signed_in_page(emails.email_list), methods=["GET"]),
             Route("/emails/{email_id}", signed_in_page(emails.email_detail), methods=["GET"]),

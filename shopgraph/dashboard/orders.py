@@ -91,7 +91,7 @@ async def order_list(request: Request, me: SignedIn) -> Response:
         statuses=list(OrderStatus),
         status_filter=status or "",
         email_filter=email or "",
-        pages=((found.total + PAGE_SIZE - 1) // PAGE_SIZE) if found else 0,
+        page_count=((found.total + PAGE_SIZE - 1) // PAGE_SIZE) if found else 0,
     )
 
 

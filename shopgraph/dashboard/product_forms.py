@@ -28,7 +28,7 @@ def _attribute_value(text: str) -> Any:
     return parsed if isinstance(parsed, int | float | bool | list) else text
 
 
-def attributes(text: str) -> dict[str, Any]:
+def attributes(text: str, *, field: str = "attributes") -> dict[str, Any]:
     """One `name: value` a line; numbers, true/false and JSON lists are kept as such."""
     found: dict[str, Any] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -36,7 +36,7 @@ def attributes(text: str) -> dict[str, Any]:
             continue
         name, colon, value = line.partition(":")
         if not colon or not name.strip():
-            raise InvalidParameter("attributes", f"line {number}: write one 'name: value' a line")
+            raise InvalidParameter(field, f"line {number}: write one 'name: value' a line")
         found[name.strip()] = _attribute_value(value.strip())
     return found
 
@@ -60,8 +60,13 @@ def product_given(form: dict[str, str]) -> dict[str, object]:
 
 
 def attributes_text(product: Product) -> str:
+    return options_text(product.attributes)
+
+
+def options_text(named: dict[str, Any]) -> str:
+    """Attributes or options as the form shows them, one `name: value` a line."""
     lines = []
-    for name, value in product.attributes.items():
+    for name, value in named.items():
         shown = value if isinstance(value, str) else json.dumps(value)
         lines.append(f"{name}: {shown}")
     return "\n".join(lines)

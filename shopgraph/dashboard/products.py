@@ -1,18 +1,22 @@
-"""Products: search, create and edit every field, variants and their stock; low stock is highlighted.
+"""Products: search, create and edit every field, variants (added, edited, deleted) and their stock; low stock is
+highlighted.
 
 Each form is one call to the admin API's own catalog function, in one unit of work.
 """
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from shopgraph.dashboard.product_forms import attributes, attributes_text, product_given, whole_number
+from shopgraph.dashboard.product_forms import attributes, attributes_text, options_text, product_given, whole_number
 from shopgraph.dashboard.web import posted, redirect, render, runtime_of
+from shopgraph.db.models import Variant
 from shopgraph.domain.catalog import admin_categories, admin_products, admin_reads
 from shopgraph.domain.catalog.admin_reads import ProductRecord
 from shopgraph.domain.catalog.writes import PRODUCT_STATUSES
+from shopgraph.domain.fields import not_found
 from shopgraph.domain.stores.config import store_currency
 from shopgraph.domain.stores.dashboard_sessions import SignedIn
 from shopgraph.errors import DomainError, InvalidParameter
@@ -47,7 +51,7 @@ async def product_list(request: Request, me: SignedIn) -> Response:
         found=found,
         search=search or "",
         low_any=low_any,
-        pages=(found.total + PAGE_SIZE - 1) // PAGE_SIZE,
+        page_count=(found.total + PAGE_SIZE - 1) // PAGE_SIZE,
     )
 
 
@@ -176,3 +180,81 @@ async def new_variant(request: Request, me: SignedIn) -> Response:
     except DomainError as error:
         return await _form_page(request, me, product_id, error=error, form="variant")
     return redirect(f"/products/{product_id}", done="variant added")
+
+
+def _variant_values(variant: Variant, currency: str) -> dict[str, str]:
+    return {
+        "variant_name": variant.name,
+        "variant_sku": variant.sku,
+        "variant_price": str(to_decimal(variant.price_minor, currency)),
+        "variant_low_stock_threshold": "" if variant.low_stock_threshold is None else str(variant.low_stock_threshold),
+        "variant_options": options_text(variant.options),
+    }
+
+
+def variant_given(form: dict[str, str]) -> dict[str, object]:
+    """The variant form as the admin's variant fields; options are replaced as a whole."""
+    return {
+        "name": form.get("variant_name", "").strip(),
+        "sku": form.get("variant_sku", "").strip(),
+        "price": form.get("variant_price", "").strip(),
+        "low_stock_threshold": whole_number(form.get("variant_low_stock_threshold", "")),
+        "options": attributes(form.get("variant_options", ""), field="options"),
+    }
+
+
+async def _variant_of(session: AsyncSession, me: SignedIn, product_id: str, variant_id: str) -> Variant:
+    variant = await admin_reads.variant_in_store(session, me.project_id, variant_id)
+    if variant.product_id != product_id:
+        raise not_found("variant of this product", "id")
+    return variant
+
+
+async def _variant_page(
+    request: Request, me: SignedIn, product_id: str, variant_id: str, *, error: DomainError | None = None
+) -> Response:
+    try:
+        async with runtime_of(request).database.read() as session:
+            variant = await _variant_of(session, me, product_id, variant_id)
+            record = await admin_reads.load_product(session, me.project_id, product_id)
+    except DomainError:
+        return render(request, "not_found.html", status=404, me=me, what="variant")
+    values = _variant_values(variant, record.currency)
+    if error is not None:
+        values.update(posted(request))
+    return render(
+        request,
+        "variant.html",
+        status=error.status if error else 200,
+        me=me,
+        record=record,
+        variant=variant,
+        values=values,
+        error=error,
+        notice=request.query_params.get("done"),
+    )
+
+
+async def edit_variant(request: Request, me: SignedIn) -> Response:
+    product_id, variant_id = request.path_params["product_id"], request.path_params["variant_id"]
+    if request.method == "GET":
+        return await _variant_page(request, me, product_id, variant_id)
+    try:
+        given = variant_given(posted(request))
+        async with runtime_of(request).database.write() as session:
+            await _variant_of(session, me, product_id, variant_id)
+            await admin_products.update_variant(session, me.project_id, variant_id, given)
+    except DomainError as error:
+        return await _variant_page(request, me, product_id, variant_id, error=error)
+    return redirect(f"/products/{product_id}/variants/{variant_id}", done="variant saved")
+
+
+async def delete_variant(request: Request, me: SignedIn) -> Response:
+    product_id, variant_id = request.path_params["product_id"], request.path_params["variant_id"]
+    try:
+        async with runtime_of(request).database.write() as session:
+            await _variant_of(session, me, product_id, variant_id)
+            await admin_products.delete_variant(session, me.project_id, variant_id)
+    except DomainError as error:
+        return await _form_page(request, me, product_id, error=error, form="delete")
+    return redirect(f"/products/{product_id}", done="variant deleted")

@@ -39,7 +39,7 @@ class SignInPages:
         if request.method == "GET":
             if await current(request) is not None:
                 return redirect("/orders")
-            return render(request, "login.html")
+            return render(request, "login.html", key_revoked=request.query_params.get("done") == "key revoked")
         wait = await self._blocked(request)
         if wait is not None:
             response = render(request, "login.html", status=429, error=f"too many failed sign-ins; wait {wait} s")

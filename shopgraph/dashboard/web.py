@@ -44,12 +44,27 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+def page_window(current: int, count: int, width: int = 2) -> list[int | None]:
+    """The page numbers a list links to: the first, the last, and `width` either side of the current one; None
+    where numbers are left out. A list of thousands of pages shows a handful of links."""
+    shown = {1, count, *range(max(1, current - width), min(count, current + width) + 1)}
+    window: list[int | None] = []
+    previous = 0
+    for number in sorted(shown):
+        if number - previous > 1:
+            window.append(None)
+        window.append(number)
+        previous = number
+    return window
+
+
 @cache
 def templates() -> Environment:
     environment = Environment(loader=PackageLoader("shopgraph.dashboard"), autoescape=select_autoescape(default=True))
     environment.filters["money"] = _money
     environment.filters["time"] = _time
     environment.globals["camel"] = _camel
+    environment.globals["page_window"] = page_window
     return environment
 
 

@@ -83,7 +83,7 @@ async def _endpoint_page(
         me=me,
         endpoint=endpoint,
         deliveries=deliveries,
-        pages=(deliveries.total + DELIVERIES_PER_PAGE - 1) // DELIVERIES_PER_PAGE,
+        page_count=(deliveries.total + DELIVERIES_PER_PAGE - 1) // DELIVERIES_PER_PAGE,
         secret=secret,
         failed=DeliveryStatus.FAILED,
         error=error,

@@ -52,7 +52,7 @@ class ApiKey:
     def revoked_at(self) -> float | None:
         return self.row.revoked_at
 
-    @strawberry.field
+    @described.field(description="milliseconds since the epoch; the key stops working then (null: never)")
     def expires_at(self) -> float | None:
         return self.row.expires_at
 
@@ -92,9 +92,17 @@ class KeyAdminQuery:
 
 @strawberry.type
 class KeyAdminMutation:
-    @described.mutation(description="a new key; the answer's `key` is the only time it is shown")
-    async def api_key_create(self, info: Info, kind: ApiKeyKind, label: str | None = None) -> ApiKeyCreatePayload:
-        result = await write(info, lambda session, project_id: keys.create_key(session, project_id, kind.value, label))
+    @described.mutation(
+        description="a new key; the answer's `key` is the only time it is shown. With expiresInDays (1 to 3650) it "
+        "stops working that many days from now"
+    )
+    async def api_key_create(
+        self, info: Info, kind: ApiKeyKind, label: str | None = None, expires_in_days: int | None = None
+    ) -> ApiKeyCreatePayload:
+        result = await write(
+            info,
+            lambda session, project_id: keys.create_key(session, project_id, kind.value, label, expires_in_days),
+        )
         return ApiKeyCreatePayload.of(result)
 
     @described.mutation(

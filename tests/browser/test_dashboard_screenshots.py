@@ -1,4 +1,4 @@
-"""Screenshots of three dashboard pages for the README, taken by the tests' Chromium.
+"""Screenshots of four dashboard pages for the README, taken by the tests' Chromium.
 
 Every run takes them (and checks the pages fit a phone's width); `SHOPGRAPH_WRITE_SCREENSHOTS=1` also writes them to
 docs/screenshots/, as the README's were made.
@@ -27,7 +27,7 @@ async def _shot(page: Page, name: str, tmp_path: Path) -> None:
     assert path.read_bytes().startswith(PNG_SIGNATURE)
 
 
-async def test_screenshots_of_orders_an_order_and_products(
+async def test_screenshots_of_orders_products_keys_and_an_order(
     page: Page, live_server: LiveServer, demo: Store, tmp_path: Path, database_url: str
 ) -> None:
     await place_order(live_server, demo, email="ann@example.com")
@@ -39,6 +39,10 @@ async def test_screenshots_of_orders_an_order_and_products(
     await page.get_by_role("link", name="Products", exact=True).click()
     await expect(page.get_by_text("low stock").first).to_be_visible()
     await _shot(page, "products", tmp_path)
+
+    await page.get_by_role("link", name="API keys", exact=True).click()
+    await expect(page.get_by_role("button", name="Create secret key")).to_be_visible()
+    await _shot(page, "keys", tmp_path)
 
     await page.set_viewport_size({"width": 390, "height": 844})
     await page.goto(f"/dashboard/orders/{order['id']}")

@@ -8,9 +8,10 @@ import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy import select
 
-from shopgraph.db.models import Coupon, Product
+from shopgraph.db.models import Coupon, Product, Variant
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
+from tests.browser.conftest import PageWatch
 from tests.browser.dashboard_steps import own_runtime, sign_in
 from tests.fakes.receiver import Receiver
 from tests.support.factories import Store
@@ -91,3 +92,30 @@ async def _fail_then_retry(page: Page, runtime: Runtime, demo: Store, receiver: 
     await page.reload()
     await expect(page.get_by_role("button", name="Retry")).to_have_count(0)
     assert receiver.event_ids
+
+
+async def test_edit_and_delete_a_variant(page: Page, page_watch: PageWatch, settings: Settings, demo: Store) -> None:
+    page_watch.allow_console_error("status of 40[49]")  # the refused edit and the refused second delete
+    await sign_in(page, demo)
+    await page.get_by_role("link", name="Products", exact=True).click()
+    await page.get_by_role("link", name="Classic Tee").click()
+    await page.get_by_role("link", name="Edit L", exact=True).click()
+    await page.get_by_label("SKU").fill("TEE-CLASSIC-M")
+    await page.get_by_role("button", name="Save variant").click()
+    await expect(page.locator("#variant_sku_error")).to_be_visible()
+    await page.get_by_label("SKU").fill("TEE-CLASSIC-LG")
+    await page.get_by_label("Variant name").fill("Large")
+    await page.get_by_role("button", name="Save variant").click()
+    await expect(page.get_by_role("status")).to_have_text("Done: variant saved.")
+    stale = await page.context.new_page()  # the same page open in a second tab
+    await stale.goto(page.url)
+
+    await page.get_by_role("button", name="Delete variant").click()
+    await expect(page.get_by_role("status")).to_have_text("Done: variant deleted.")
+    await expect(page.get_by_role("link", name="Edit Large")).to_have_count(0)
+    async with own_runtime(settings) as runtime, runtime.database.read() as session:
+        left = (await session.scalars(select(Variant.sku).where(Variant.project_id == demo.id))).all()
+    assert "TEE-CLASSIC-LG" not in left and "TEE-CLASSIC-L" not in left and "TEE-CLASSIC-M" in left
+
+    await stale.get_by_role("button", name="Delete variant").click()
+    await expect(stale.locator("#delete_error")).to_contain_text("no such variant")

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import CartItem, Product, ProductAttribute, Variant
+from shopgraph.db.statements import changed_rows
 from shopgraph.domain.catalog import inventory
 from shopgraph.domain.catalog.admin_fields import attributes, images, options, sku, slug
 from shopgraph.domain.catalog.admin_reads import (
@@ -202,9 +203,11 @@ async def update_variant(
 
 
 async def delete_variant(session: AsyncSession, project_id: str, variant_id: str) -> VariantChange:
+    """Removes the variant and the cart lines holding it; of two deletions racing, the second finds nothing."""
     variant = await variant_in_store(session, project_id, variant_id)
     await session.execute(delete(CartItem).where(CartItem.variant_id == variant.id))
-    await session.execute(delete(Variant).where(Variant.id == variant.id))
+    if not changed_rows(await session.execute(delete(Variant).where(Variant.id == variant.id))):
+        raise not_found("variant")
     session.expunge(variant)
     product = await product_in_store(session, project_id, variant.product_id)
     return VariantChange(variant.id, await _touch(session, project_id, product))

@@ -1,7 +1,7 @@
 """Dashboard sign-ins: a secret key opens a server-side session; the browser holds only its random id.
 
-A session lives while its key does: it ends at sign-out, after 12 hours idle, or when its key is revoked (the
-check joins the key row on every request, so every process sees a revocation at once).
+A session lives while its key does: it ends at sign-out, after 12 hours idle, or when its key is revoked or
+expires (the check joins the key row on every request, so every process sees a revocation at once).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import ApiKey, DashboardSession, KeyKind, Project
@@ -43,8 +43,11 @@ def _digest(cookie_id: str) -> str:
 
 
 def _live_key(now: int) -> object:
-    # A key revoked with a grace period keeps working until its revocation time.
-    return or_(ApiKey.revoked_at.is_(None), ApiKey.revoked_at > now)
+    # A key revoked with a grace period keeps working until its revocation time; none works past its expiry.
+    return and_(
+        or_(ApiKey.revoked_at.is_(None), ApiKey.revoked_at > now),
+        or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
+    )
 
 
 async def sign_in(session: AsyncSession, key: str) -> NewSession:

@@ -24,6 +24,8 @@ from shopgraph.ids import new_id, now_ms
 _PREFIXES = {KeyKind.PUBLIC: "pk_", KeyKind.SECRET: "sk_"}
 MAX_LABEL = 100
 MAX_GRACE_SECONDS = 30 * 24 * 60 * 60
+MAX_EXPIRY_DAYS = 3650
+DAY_MS = 24 * 60 * 60 * 1000
 PREFIX_LENGTH = 10  # what a key list shows of each key: its kind and a few characters, never enough to use
 
 
@@ -89,6 +91,18 @@ def _grace(seconds: object) -> int:
     return seconds
 
 
+def _expiry_days(days: object) -> int | None:
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXPIRY_DAYS:
+        raise InvalidInput(
+            f"expiresInDays: a whole number of days from 1 to {MAX_EXPIRY_DAYS}",
+            code=StoreErrorCode.INVALID_EXPIRY,
+            field="expiresInDays",
+        )
+    return days
+
+
 async def list_keys(session: AsyncSession, project_id: str) -> list[ApiKey]:
     """Every key of the project, revoked ones too, newest first."""
     rows = await session.scalars(
@@ -97,10 +111,14 @@ async def list_keys(session: AsyncSession, project_id: str) -> list[ApiKey]:
     return list(rows.all())
 
 
-async def create_key(session: AsyncSession, project_id: str, kind: object, label: object = None) -> tuple[ApiKey, str]:
-    """The new key's row and the key itself, which is never stored and so can be shown only now."""
-    key_kind, key_label = _kind(kind), _label(label)
+async def create_key(
+    session: AsyncSession, project_id: str, kind: object, label: object = None, expires_in_days: object = None
+) -> tuple[ApiKey, str]:
+    """The new key's row and the key itself, which is never stored and so can be shown only now. With
+    `expires_in_days` the key stops working that many days from now."""
+    key_kind, key_label, days = _kind(kind), _label(label), _expiry_days(expires_in_days)
     key = generate_key(key_kind)
+    now = now_ms()
     row = ApiKey(
         id=new_id("key"),
         project_id=project_id,
@@ -108,7 +126,8 @@ async def create_key(session: AsyncSession, project_id: str, kind: object, label
         label=key_label,
         key_hash=hash_key(key),
         display_prefix=key[:PREFIX_LENGTH],
-        created_at=now_ms(),
+        created_at=now,
+        expires_at=None if days is None else now + days * DAY_MS,
     )
     session.add(row)
     await session.flush()

@@ -7,12 +7,15 @@ import asyncio
 
 import httpx
 import pytest
+from sqlalchemy import update
 from starlette.applications import Starlette
 
 from shopgraph.app import create_app
+from shopgraph.db.models import ApiKey as ApiKeyRow
 from shopgraph.domain.stores.error_codes import StoreErrorCode
 from shopgraph.domain.stores.keys import create_key, list_keys, revoke_key
 from shopgraph.errors import DomainError
+from shopgraph.ids import now_ms
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.support.factories import Store
@@ -199,3 +202,59 @@ async def test_last_use_is_written_at_most_once_a_minute_and_never_by_a_request(
     async with runtime.database.read() as session:
         (public,) = [row for row in await list_keys(session, demo.id) if row.kind == "public"]
     assert public.last_used_at == later
+
+
+CREATE_EXPIRING = """
+mutation ($kind: ApiKeyKind!, $days: Int) {
+  apiKeyCreate(kind: $kind, expiresInDays: $days) { key apiKey { id createdAt expiresAt } userErrors { field code } }
+}"""
+
+
+async def expire_now(runtime: Runtime, key_id: str) -> None:
+    """Moves a key's expiry into the past, as the days going by would."""
+    async with runtime.database.write() as session:
+        await session.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(expires_at=now_ms() - 1))
+
+
+async def test_a_key_made_to_expire_works_until_then_and_is_refused_everywhere_after(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store
+) -> None:
+    created = succeeded((await admin(client, demo, CREATE_EXPIRING, kind="SECRET", days=7))["apiKeyCreate"])
+    key, row = created["key"], created["apiKey"]
+    assert row["expiresAt"] == row["createdAt"] + 7 * 24 * 60 * 60 * 1000
+    assert await statuses(client, demo, key) == [200, 200, 200, 200]
+
+    await expire_now(runtime, row["id"])
+
+    assert await statuses(client, demo, key) == [401, 401, 401, 401]
+    assert await statuses(client, demo, demo.secret_key) == [200, 200, 200, 200]
+
+
+async def test_a_key_without_an_expiry_never_expires(client: httpx.AsyncClient, demo: Store) -> None:
+    created = succeeded((await admin(client, demo, CREATE_EXPIRING, kind="PUBLIC"))["apiKeyCreate"])
+    assert created["apiKey"]["expiresAt"] is None
+
+
+@pytest.mark.parametrize("days", [0, -1, 3651])
+async def test_a_bad_expiry_is_refused_and_creates_nothing(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store, days: int
+) -> None:
+    answer = refused((await admin(client, demo, CREATE_EXPIRING, kind="SECRET", days=days))["apiKeyCreate"])
+    assert answer == {"field": "expiresInDays", "code": StoreErrorCode.INVALID_EXPIRY}
+    async with runtime.database.read() as session:
+        assert len(await list_keys(session, demo.id)) == 2
+
+
+async def test_an_expired_secret_key_does_not_count_as_the_last_one_left(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store
+) -> None:
+    created = succeeded((await admin(client, demo, CREATE_EXPIRING, kind="SECRET", days=1))["apiKeyCreate"])
+    await expire_now(runtime, created["apiKey"]["id"])
+    async with runtime.database.read() as session:
+        (original,) = [
+            row for row in await list_keys(session, demo.id) if row.kind == "secret" and row.expires_at is None
+        ]
+
+    answer = refused((await admin(client, demo, REVOKE, id=original.id))["apiKeyRevoke"])
+
+    assert answer["code"] == StoreErrorCode.LAST_SECRET_KEY
