@@ -10,7 +10,7 @@ from shopgraph.db.models import Cart, CartItem, Product, ProductStatus, Variant
 from shopgraph.db.statements import changed_rows, insert_for
 from shopgraph.domain.carts import coupons
 from shopgraph.domain.carts.error_codes import CartErrorCode, CouponRefusal
-from shopgraph.domain.carts.reads import CartId, CartView, read_cart, try_coupon
+from shopgraph.domain.carts.reads import CartHead, CartId, CartView, read_cart, try_coupon
 from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.errors import InsufficientStock, InvalidInput, NotFound
 from shopgraph.ids import new_id, now_ms
@@ -29,14 +29,21 @@ def validate_quantity(value: object, *, allow_zero: bool = False) -> int:
     return value
 
 
-async def _touch_cart(session: AsyncSession, project_id: str, cart_id: str) -> None:
+async def _touch_cart(session: AsyncSession, project_id: str, cart_id: str) -> CartHead:
+    """Creates the cart or marks it changed; answers what the read of the cart afterwards need not read again."""
     now = now_ms()
     statement = insert_for(session, Cart.__table__).values(
         project_id=project_id, id=cart_id, created_at=now, updated_at=now
     )
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=["project_id", "id"], set_={"updated_at": now})
-    )
+    table = Cart.__table__
+    row = (
+        await session.execute(
+            statement.on_conflict_do_update(index_elements=["project_id", "id"], set_={"updated_at": now}).returning(
+                table.c.updated_at, table.c.coupon_id
+            )
+        )
+    ).one()
+    return CartHead(row.updated_at, row.coupon_id)
 
 
 async def _purchasable_item(
@@ -102,7 +109,7 @@ async def add_item(
     _check_stock(amount, stock)
     if variant_id == product_id:
         variant_id = None
-    await _touch_cart(session, project_id, cart_id)
+    head = await _touch_cart(session, project_id, cart_id)
     statement = insert_for(session, CartItem.__table__).values(
         id=new_id("item"),
         project_id=project_id,
@@ -130,7 +137,7 @@ async def add_item(
             field="quantity",
         )
     _check_stock(new_quantity, stock)
-    return await read_cart(session, project_id, cart_id, config)
+    return await read_cart(session, project_id, cart_id, config, head=head)
 
 
 async def _item(session: AsyncSession, project_id: str, cart_id: CartId, item_id: str) -> CartItem:
@@ -155,16 +162,16 @@ async def update_item(
         _check_stock(amount, stock)
         item.quantity = amount
         item.added_unit_price_minor = unit_price
-    await _touch_cart(session, project_id, cart_id)
-    return await read_cart(session, project_id, cart_id, config)
+    head = await _touch_cart(session, project_id, cart_id)
+    return await read_cart(session, project_id, cart_id, config, head=head)
 
 
 async def remove_item(
     session: AsyncSession, project_id: str, cart_id: CartId, item_id: str, *, config: StoreConfig
 ) -> CartView:
     await session.delete(await _item(session, project_id, cart_id, item_id))
-    await _touch_cart(session, project_id, cart_id)
-    return await read_cart(session, project_id, cart_id, config)
+    head = await _touch_cart(session, project_id, cart_id)
+    return await read_cart(session, project_id, cart_id, config, head=head)
 
 
 async def empty_cart(session: AsyncSession, project_id: str, cart_id: str, *, touched_at: int | None = None) -> None:
