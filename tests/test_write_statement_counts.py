@@ -126,7 +126,9 @@ async def test_a_cart_add_costs_four_statements_through_either_door(
         assert seen.add_up()
 
 
-def _checkout_statements(lines: int) -> list[str]:
+def _checkout_statements(runtime: Runtime, lines: int) -> list[str]:
+    # On PostgreSQL each outbox row also wakes the workers of other processes, with a NOTIFY in its transaction.
+    wake = ["SELECT pg_notify"] if not runtime.database.is_sqlite else []
     return [
         "SELECT store_settings",  # the provider's credentials, the storefront URL, the order lifetime
         "SELECT carts",  # the cart and its lines priced from the catalog, in one statement
@@ -135,9 +137,11 @@ def _checkout_statements(lines: int) -> list[str]:
         "INSERT orders",  # with the manual payment already in it
         "INSERT order_items",  # every line in one batch
         "INSERT outbox_messages",  # order.created
+        *wake,
         "DELETE cart_items",
         "UPDATE carts",
         "INSERT outbox_messages",  # the confirmation email
+        *wake,
     ]
 
 
@@ -168,8 +172,8 @@ async def test_a_cash_on_delivery_checkout_is_one_transaction_of_one_statement_p
     assert response.json()["payment"]["provider"] == "manual"
     assert placed["checkout"]["userErrors"] == []
     assert placed["checkout"]["payment"]["provider"] == "manual"
-    assert rest.kinds == _begin(runtime) + _checkout_statements(2)
-    assert graphql.kinds == _begin(runtime) + _checkout_statements(3)
+    assert rest.kinds == _begin(runtime) + _checkout_statements(runtime, 2)
+    assert graphql.kinds == _begin(runtime) + _checkout_statements(runtime, 3)
     for seen in (rest, graphql):
         assert seen.bookkeeping >= 1  # the catalog learns of the stock taken
         assert seen.add_up()

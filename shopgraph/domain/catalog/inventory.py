@@ -13,7 +13,6 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Product, Variant
-from shopgraph.db.statements import changed_rows
 from shopgraph.domain.catalog.error_codes import CatalogErrorCode
 from shopgraph.domain.catalog.low_stock import check_low_stock
 from shopgraph.domain.catalog.snapshot import bump_catalog_version
