@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, NewType
 
-from sqlalchemy import Select, join, select
+from sqlalchemy import Select, bindparam, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Cart, CartItem, Coupon, Product, ProductStatus, Variant
@@ -156,17 +156,17 @@ class CartHead:
     coupon_id: str | None
 
 
-def _lines_select(project_id: str, cart_id: str) -> Select[Any]:
+def _lines_select() -> Select[Any]:
     return (
         select(*_LINE_COLUMNS)
         .join(Product, Product.id == CartItem.product_id)
         .outerjoin(Variant, Variant.id == CartItem.variant_id)
-        .where(CartItem.project_id == project_id, CartItem.cart_id == cart_id)
+        .where(CartItem.project_id == bindparam("project_id"), CartItem.cart_id == bindparam("cart_id"))
         .order_by(*_LINE_ORDER)
     )
 
 
-def _cart_select(project_id: str, cart_id: str) -> Select[Any]:
+def _cart_select() -> Select[Any]:
     # The cart row and its lines in one statement: a cart without lines is one row of NULL line columns.
     lines = join(CartItem, Product, Product.id == CartItem.product_id).outerjoin(
         Variant, Variant.id == CartItem.variant_id
@@ -175,9 +175,14 @@ def _cart_select(project_id: str, cart_id: str) -> Select[Any]:
         select(Cart.updated_at.label("cart_updated_at"), Cart.coupon_id.label("cart_coupon_id"), *_LINE_COLUMNS)
         .select_from(Cart)
         .outerjoin(lines, (CartItem.project_id == Cart.project_id) & (CartItem.cart_id == Cart.id))
-        .where(Cart.project_id == project_id, Cart.id == cart_id)
+        .where(Cart.project_id == bindparam("project_id"), Cart.id == bindparam("cart_id"))
         .order_by(*_LINE_ORDER)
     )
+
+
+# Built once: building and hashing these costs more than running them (see `db.statements.Prepared`).
+_LINES = _lines_select()
+_CART = _cart_select()
 
 
 async def _coupon(session: AsyncSession, coupon_id: str | None) -> CouponRule | None:
@@ -193,11 +198,12 @@ async def read_cart(
     """The cart priced from the catalog as it is now; an unknown cart is an empty one.
 
     One statement (two with a coupon); with the `head` a change just wrote, the lines only."""
+    keys = {"project_id": project_id, "cart_id": cart_id}
     if head is not None:
-        rows = (await session.execute(_lines_select(project_id, cart_id))).all()
+        rows = (await session.execute(_LINES, keys)).all()
         lines = [_line_from_row(row) for row in rows]
     else:
-        rows = (await session.execute(_cart_select(project_id, cart_id))).all()
+        rows = (await session.execute(_CART, keys)).all()
         if not rows:
             return price_lines(cart_id, [], None, config, updated_at=None)
         head = CartHead(rows[0].cart_updated_at, rows[0].cart_coupon_id)
