@@ -34,7 +34,7 @@ def validate_quantity(value: object, *, allow_zero: bool = False) -> int:
 
 def _build_touch(insert: Callable[[Any], Any]) -> Any:
     table = Cart.__table__
-    now = bindparam("now")
+    now: Any = bindparam("now")
     statement = insert(table).values(
         project_id=bindparam("project_id"), id=bindparam("cart_id"), created_at=now, updated_at=now
     )
