@@ -3,14 +3,17 @@ cart as it reads afterwards."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Cart, CartItem, Product, ProductStatus, Variant
-from shopgraph.db.statements import changed_rows, insert_for
+from shopgraph.db.statements import Prepared, changed_rows
 from shopgraph.domain.carts import coupons
 from shopgraph.domain.carts.error_codes import CartErrorCode, CouponRefusal
-from shopgraph.domain.carts.reads import CartId, CartView, read_cart, try_coupon
+from shopgraph.domain.carts.reads import CartHead, CartId, CartView, read_cart, try_coupon
 from shopgraph.domain.stores.config import StoreConfig
 from shopgraph.errors import InsufficientStock, InvalidInput, NotFound
 from shopgraph.ids import new_id, now_ms
@@ -29,14 +32,62 @@ def validate_quantity(value: object, *, allow_zero: bool = False) -> int:
     return value
 
 
-async def _touch_cart(session: AsyncSession, project_id: str, cart_id: str) -> None:
-    now = now_ms()
-    statement = insert_for(session, Cart.__table__).values(
-        project_id=project_id, id=cart_id, created_at=now, updated_at=now
+def _build_touch(insert: Callable[[Any], Any]) -> Any:
+    table = Cart.__table__
+    now: Any = bindparam("now")
+    statement = insert(table).values(
+        project_id=bindparam("project_id"), id=bindparam("cart_id"), created_at=now, updated_at=now
     )
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=["project_id", "id"], set_={"updated_at": now})
+    return statement.on_conflict_do_update(
+        index_elements=["project_id", "id"], set_={"updated_at": statement.excluded.updated_at}
+    ).returning(table.c.updated_at, table.c.coupon_id)
+
+
+_TOUCH = Prepared(_build_touch)
+
+
+async def _touch_cart(session: AsyncSession, project_id: str, cart_id: str) -> CartHead:
+    """Creates the cart or marks it changed; answers what the read of the cart afterwards need not read again."""
+    row = (
+        await session.execute(_TOUCH(session), {"project_id": project_id, "cart_id": cart_id, "now": now_ms()})
+    ).one()
+    return CartHead(row.updated_at, row.coupon_id)
+
+
+_PURCHASABLE = (
+    select(Product.price_minor, Product.stock, Variant.id, Variant.price_minor, Variant.stock)
+    .outerjoin(Variant, Variant.product_id == Product.id)
+    .where(
+        Product.id == bindparam("product_id"),
+        Product.project_id == bindparam("project_id"),
+        Product.status == ProductStatus.ACTIVE,
     )
+)
+
+
+def _build_add(insert: Callable[[Any], Any]) -> Any:
+    table = CartItem.__table__
+    statement = insert(table).values(
+        id=bindparam("id"),
+        project_id=bindparam("project_id"),
+        cart_id=bindparam("cart_id"),
+        product_id=bindparam("product_id"),
+        variant_id=bindparam("variant_id"),
+        variant_key=bindparam("variant_key"),
+        quantity=bindparam("quantity"),
+        added_unit_price_minor=bindparam("unit_price"),
+        created_at=bindparam("now"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["project_id", "cart_id", "product_id", "variant_key"],
+        set_={
+            "quantity": table.c.quantity + statement.excluded.quantity,
+            "added_unit_price_minor": statement.excluded.added_unit_price_minor,
+        },
+    ).returning(table.c.quantity)
+
+
+_ADD = Prepared(_build_add)
 
 
 async def _purchasable_item(
@@ -49,13 +100,7 @@ async def _purchasable_item(
         )
     if variant_id is not None and (not isinstance(variant_id, str) or not variant_id.strip()):
         raise InvalidInput("variantId: give the id of a variant", code=CartErrorCode.INVALID_VARIANT, field="variantId")
-    rows = (
-        await session.execute(
-            select(Product.price_minor, Product.stock, Variant.id, Variant.price_minor, Variant.stock)
-            .outerjoin(Variant, Variant.product_id == Product.id)
-            .where(Product.id == product_id, Product.project_id == project_id, Product.status == ProductStatus.ACTIVE)
-        )
-    ).all()
+    rows = (await session.execute(_PURCHASABLE, {"product_id": product_id, "project_id": project_id})).all()
     if not rows:
         raise NotFound(f"no product with id {product_id!r}", code=CartErrorCode.PRODUCT_NOT_FOUND, field="productId")
     variants = {row[2]: (row[3], row[4]) for row in rows if row[2] is not None}
@@ -102,27 +147,19 @@ async def add_item(
     _check_stock(amount, stock)
     if variant_id == product_id:
         variant_id = None
-    await _touch_cart(session, project_id, cart_id)
-    statement = insert_for(session, CartItem.__table__).values(
-        id=new_id("item"),
-        project_id=project_id,
-        cart_id=cart_id,
-        product_id=product_id,
-        variant_id=variant_id,
-        variant_key=variant_id or "",
-        quantity=amount,
-        added_unit_price_minor=unit_price,
-        created_at=now_ms(),
-    )
-    table = CartItem.__table__
-    statement = statement.on_conflict_do_update(
-        index_elements=["project_id", "cart_id", "product_id", "variant_key"],
-        set_={
-            "quantity": table.c.quantity + statement.excluded.quantity,
-            "added_unit_price_minor": statement.excluded.added_unit_price_minor,
-        },
-    ).returning(table.c.quantity)
-    new_quantity = (await session.execute(statement)).scalar_one()
+    head = await _touch_cart(session, project_id, cart_id)
+    values = {
+        "id": new_id("item"),
+        "project_id": project_id,
+        "cart_id": cart_id,
+        "product_id": product_id,
+        "variant_id": variant_id,
+        "variant_key": variant_id or "",
+        "quantity": amount,
+        "unit_price": unit_price,
+        "now": now_ms(),
+    }
+    new_quantity = (await session.execute(_ADD(session), values)).scalar_one()
     if new_quantity > MAX_LINE_QUANTITY:
         raise InvalidInput(
             f"quantity: at most {MAX_LINE_QUANTITY} of one item in a cart",
@@ -130,7 +167,7 @@ async def add_item(
             field="quantity",
         )
     _check_stock(new_quantity, stock)
-    return await read_cart(session, project_id, cart_id, config)
+    return await read_cart(session, project_id, cart_id, config, head=head)
 
 
 async def _item(session: AsyncSession, project_id: str, cart_id: CartId, item_id: str) -> CartItem:
@@ -155,16 +192,16 @@ async def update_item(
         _check_stock(amount, stock)
         item.quantity = amount
         item.added_unit_price_minor = unit_price
-    await _touch_cart(session, project_id, cart_id)
-    return await read_cart(session, project_id, cart_id, config)
+    head = await _touch_cart(session, project_id, cart_id)
+    return await read_cart(session, project_id, cart_id, config, head=head)
 
 
 async def remove_item(
     session: AsyncSession, project_id: str, cart_id: CartId, item_id: str, *, config: StoreConfig
 ) -> CartView:
     await session.delete(await _item(session, project_id, cart_id, item_id))
-    await _touch_cart(session, project_id, cart_id)
-    return await read_cart(session, project_id, cart_id, config)
+    head = await _touch_cart(session, project_id, cart_id)
+    return await read_cart(session, project_id, cart_id, config, head=head)
 
 
 async def empty_cart(session: AsyncSession, project_id: str, cart_id: str, *, touched_at: int | None = None) -> None:

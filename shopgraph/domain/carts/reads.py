@@ -1,5 +1,5 @@
-"""A cart as it reads now: its lines priced from the catalog, its coupon checked again, in two statements whatever
-the number of lines."""
+"""A cart as it reads now: its lines priced from the catalog, its coupon checked again, in one statement (two with a
+coupon) whatever the number of lines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, NewType
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Cart, CartItem, Coupon, Product, ProductStatus, Variant
@@ -127,46 +127,89 @@ def _line_from_row(row: Any) -> CartLine:
     )
 
 
-async def _cart_lines(session: AsyncSession, project_id: str, cart_id: str) -> list[CartLine]:
-    rows = await session.execute(
-        select(
-            CartItem.id,
-            CartItem.product_id,
-            CartItem.variant_id,
-            CartItem.quantity,
-            CartItem.added_unit_price_minor,
-            Product.slug,
-            Product.name.label("product_name"),
-            Product.images,
-            Product.category_id,
-            Product.status,
-            Product.price_minor.label("product_price"),
-            Product.stock.label("product_stock"),
-            Variant.name.label("variant_name"),
-            Variant.sku,
-            Variant.price_minor.label("variant_price"),
-            Variant.stock.label("variant_stock"),
-        )
+_LINE_COLUMNS = (
+    CartItem.id,
+    CartItem.product_id,
+    CartItem.variant_id,
+    CartItem.quantity,
+    CartItem.added_unit_price_minor,
+    Product.slug,
+    Product.name.label("product_name"),
+    Product.images,
+    Product.category_id,
+    Product.status,
+    Product.price_minor.label("product_price"),
+    Product.stock.label("product_stock"),
+    Variant.name.label("variant_name"),
+    Variant.sku,
+    Variant.price_minor.label("variant_price"),
+    Variant.stock.label("variant_stock"),
+)
+_LINE_ORDER = (CartItem.created_at, CartItem.id)
+
+
+@dataclass(frozen=True)
+class CartHead:
+    """The cart row's own columns a change already has (from its `RETURNING`), so the read skips them."""
+
+    updated_at: int
+    coupon_id: str | None
+
+
+def _lines_select() -> Select[Any]:
+    return (
+        select(*_LINE_COLUMNS)
         .join(Product, Product.id == CartItem.product_id)
         .outerjoin(Variant, Variant.id == CartItem.variant_id)
-        .where(CartItem.project_id == project_id, CartItem.cart_id == cart_id)
-        .order_by(CartItem.created_at, CartItem.id)
+        .where(CartItem.project_id == bindparam("project_id"), CartItem.cart_id == bindparam("cart_id"))
+        .order_by(*_LINE_ORDER)
     )
-    return [_line_from_row(row) for row in rows]
 
 
-async def read_cart(session: AsyncSession, project_id: str, cart_id: CartId, config: StoreConfig) -> CartView:
-    """The cart priced from the catalog as it is now; an unknown cart is an empty one."""
-    cart_row = (
-        await session.execute(
-            select(Cart.updated_at, Coupon)
-            .outerjoin(Coupon, Coupon.id == Cart.coupon_id)
-            .where(Cart.project_id == project_id, Cart.id == cart_id)
-        )
-    ).first()
-    lines = await _cart_lines(session, project_id, cart_id) if cart_row is not None else []
-    coupon = CouponRule.from_row(cart_row.Coupon) if cart_row is not None and cart_row.Coupon is not None else None
-    return price_lines(cart_id, lines, coupon, config, updated_at=cart_row.updated_at if cart_row else None)
+def _cart_select() -> Select[Any]:
+    # The cart row and its lines in one statement: a cart without lines is one row of NULL line columns.
+    lines = join(CartItem, Product, Product.id == CartItem.product_id).outerjoin(
+        Variant, Variant.id == CartItem.variant_id
+    )
+    return (
+        select(Cart.updated_at.label("cart_updated_at"), Cart.coupon_id.label("cart_coupon_id"), *_LINE_COLUMNS)
+        .select_from(Cart)
+        .outerjoin(lines, (CartItem.project_id == Cart.project_id) & (CartItem.cart_id == Cart.id))
+        .where(Cart.project_id == bindparam("project_id"), Cart.id == bindparam("cart_id"))
+        .order_by(*_LINE_ORDER)
+    )
+
+
+# Built once: building and hashing these costs more than running them (see `db.statements.Prepared`).
+_LINES = _lines_select()
+_CART = _cart_select()
+
+
+async def _coupon(session: AsyncSession, coupon_id: str | None) -> CouponRule | None:
+    if coupon_id is None:
+        return None
+    row = await session.scalar(select(Coupon).where(Coupon.id == coupon_id))
+    return CouponRule.from_row(row) if row is not None else None
+
+
+async def read_cart(
+    session: AsyncSession, project_id: str, cart_id: CartId, config: StoreConfig, *, head: CartHead | None = None
+) -> CartView:
+    """The cart priced from the catalog as it is now; an unknown cart is an empty one.
+
+    One statement (two with a coupon); with the `head` a change just wrote, the lines only."""
+    keys = {"project_id": project_id, "cart_id": cart_id}
+    if head is not None:
+        rows = (await session.execute(_LINES, keys)).all()
+        lines = [_line_from_row(row) for row in rows]
+    else:
+        rows = (await session.execute(_CART, keys)).all()
+        if not rows:
+            return price_lines(cart_id, [], None, config, updated_at=None)
+        head = CartHead(rows[0].cart_updated_at, rows[0].cart_coupon_id)
+        lines = [_line_from_row(row) for row in rows if row.id is not None]
+    coupon = await _coupon(session, head.coupon_id)
+    return price_lines(cart_id, lines, coupon, config, updated_at=head.updated_at)
 
 
 def price_lines(

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Product, Variant
-from shopgraph.db.statements import changed_rows
 from shopgraph.domain.catalog.error_codes import CatalogErrorCode
 from shopgraph.domain.catalog.low_stock import check_low_stock
 from shopgraph.domain.catalog.snapshot import bump_catalog_version
@@ -46,28 +46,43 @@ async def _check_lines(session: AsyncSession, project_id: str, lines: Sequence[S
     )
 
 
+def _disagrees(row: Any) -> bool:
+    low = row.stock is not None and row.low_stock_threshold is not None and row.stock < row.low_stock_threshold
+    return bool(row.low_stock_notified) != low
+
+
 async def take_stock(session: AsyncSession, project_id: str, lines: Iterable[StockLine]) -> None:
-    """Takes every line or raises (and the caller's unit of work rolls back what was taken)."""
+    """Takes every line or raises (and the caller's unit of work rolls back what was taken).
+
+    Each update answers the row's low-stock flag and threshold, so the low-stock check runs only for rows whose
+    flag now disagrees with their stock, which is rare: most orders cost one statement per line."""
     ordered = _in_lock_order(lines)
+    flip: list[StockLine] = []
     for line in ordered:
         model, row_id = _target(line)
-        result = await session.execute(
-            update(model)
-            .where(
-                model.id == row_id,
-                model.project_id == project_id,
-                (model.stock.is_(None)) | (model.stock >= line.quantity),
+        row = (
+            await session.execute(
+                update(model)
+                .where(
+                    model.id == row_id,
+                    model.project_id == project_id,
+                    (model.stock.is_(None)) | (model.stock >= line.quantity),
+                )
+                .values(stock=model.stock - line.quantity)
+                .returning(model.stock, model.low_stock_threshold, model.low_stock_notified)
+                .execution_options(synchronize_session=False)
             )
-            .values(stock=model.stock - line.quantity)
-            .execution_options(synchronize_session=False)
-        )
-        if changed_rows(result) != 1:
+        ).first()
+        if row is None:
             raise InsufficientStock(
                 f"not enough stock of {line.name or row_id} for {line.quantity}",
                 field="items",
                 extra={"product_id": line.product_id, "variant_id": line.variant_id},
             )
-    await _check_lines(session, project_id, ordered)
+        if _disagrees(row):
+            flip.append(line)
+    if flip:
+        await _check_lines(session, project_id, flip)
 
 
 async def return_stock(session: AsyncSession, project_id: str, lines: Iterable[StockLine]) -> None:

@@ -78,6 +78,25 @@ async def _replay(session: AsyncSession, project_id: str, key: str, request: Che
     return CheckoutResult(found, found.order.payment_details, replayed=True)
 
 
+def _payment_request(project: ProjectState, order: Order) -> PaymentRequest:
+    return PaymentRequest(
+        order_id=order.id,
+        order_number=order.order_number,
+        project_slug=project.slug,
+        amount_minor=order.grand_total_minor,
+        currency=order.currency,
+        email=order.email,
+        success_url=order.success_url or "",
+        cancel_url=order.cancel_url or order.success_url or "",
+        expires_at_ms=order.expires_at or now_ms(),
+    )
+
+
+def _record(order: Order, payment_session: PaymentSession) -> None:
+    order.provider_reference = payment_session.reference
+    order.payment_details = payment_json(payment_session)
+
+
 async def checkout(
     database: Database,
     project: ProjectState,
@@ -88,7 +107,8 @@ async def checkout(
     default_stripe_mode: str,
     idempotency_key: str | None = None,
 ) -> CheckoutResult:
-    """Places the order in one unit of work, asks the provider for a payment outside it, then records that.
+    """Places the order in one unit of work, asks the provider for a payment outside it, then records that. A manual
+    payment, which asks nobody, is recorded in the order's own unit of work.
 
     `fields` are the CHECKOUT_FIELDS as the door found them; a replay (same Idempotency-Key, same request) answers
     with the order and payment of the first time.
@@ -97,6 +117,7 @@ async def checkout(
     project_id = project.project_id
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
         raise InvalidInput("Idempotency-Key: 1 to 255 characters", code=CheckoutErrorCode.INVALID_IDEMPOTENCY_KEY)
+    local = config.payment_provider == Provider.MANUAL
     try:
         async with database.write() as session:
             if idempotency_key is not None and (replay := await _replay(session, project_id, idempotency_key, request)):
@@ -113,6 +134,12 @@ async def checkout(
                     code=ErrorCode.INVALID_URL,
                     field="successUrl",
                 )
+            provider = provider_for(config.payment_provider, credentials, settings, mode=mode)
+
+            async def pay_locally(order: Order) -> None:
+                # A manual payment calls nobody: it is written with the order, in the order's own INSERT.
+                _record(order, await provider.create_payment(_payment_request(project, order)))
+
             placed = await place_order(
                 session,
                 project_id,
@@ -122,6 +149,8 @@ async def checkout(
                 storefront_url=settings_row.storefront_url,
                 ttl_minutes=settings_row.pending_order_ttl_minutes,
                 idempotency_key=idempotency_key,
+                project_slug=project.slug,
+                before_insert=pay_locally if local else None,
             )
     except IntegrityError as exc:
         if idempotency_key is None:
@@ -132,22 +161,11 @@ async def checkout(
             raise _in_progress() from exc
         return replay
     ORDERS_CREATED.inc()
-    provider = provider_for(config.payment_provider, credentials, settings, mode=mode)
     order = placed.order
+    if local:
+        return CheckoutResult(placed, order.payment_details)
     try:
-        payment_session = await provider.create_payment(
-            PaymentRequest(
-                order_id=order.id,
-                order_number=order.order_number,
-                project_slug=project.slug,
-                amount_minor=order.grand_total_minor,
-                currency=order.currency,
-                email=order.email,
-                success_url=order.success_url or "",
-                cancel_url=order.cancel_url or order.success_url or "",
-                expires_at_ms=order.expires_at or now_ms(),
-            )
-        )
+        payment_session = await provider.create_payment(_payment_request(project, order))
     except DomainError as error:
         async with database.write() as session:
             await cancel_unpaid(session, order, placed.items)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Order, OrderCounter, OrderItem, OrderStatus, PaymentStatus
@@ -60,8 +62,12 @@ async def place_order(
     storefront_url: str | None,
     ttl_minutes: int,
     idempotency_key: str | None,
+    project_slug: str | None = None,
+    before_insert: Callable[[Order], Awaitable[None]] | None = None,
 ) -> OrderWithItems:
-    """The order with its lines, stock and coupon use taken; all or nothing within the caller's unit of work."""
+    """The order with its lines, stock and coupon use taken; all or nothing within the caller's unit of work.
+
+    `before_insert` may complete the order (a payment that needs no call out) before it is written."""
     cart = await read_cart(session, project_id, validate_cart_id(request.cart_id), config)
     if not cart.lines:
         raise InvalidInput("the cart is empty", code=CheckoutErrorCode.EMPTY_CART, field="cartId")
@@ -137,11 +143,13 @@ async def place_order(
         )
         for position, line in enumerate(priced.lines)
     )
+    if before_insert is not None:
+        await before_insert(order)
     session.add(order)
     session.add_all(items)
     await session.flush()
     await bump_catalog_version(session, project_id, [line.product_id for line in priced.lines])
-    await emit(session, project_id, EventType.ORDER_CREATED, order_data(order, items))
+    await emit(session, project_id, EventType.ORDER_CREATED, order_data(order, items), slug=project_slug)
     if not online:
         await empty_cart(session, project_id, cart.id)
         await enqueue_order_email(session, project_id, Topic.ORDER_CONFIRMATION_EMAIL, order_id)

@@ -25,9 +25,13 @@ class EventType(StrEnum):
 EVENT_TYPES = tuple(EventType)
 
 
-async def emit(session: AsyncSession, project_id: str, event_type: EventType, data: dict[str, Any]) -> str:
-    """Writes the event with its final body (id, type, created_at, project, data); returns the event id."""
-    slug = await session.scalar(select(Project.slug).where(Project.id == project_id))
+async def emit(
+    session: AsyncSession, project_id: str, event_type: EventType, data: dict[str, Any], *, slug: str | None = None
+) -> str:
+    """Writes the event with its final body (id, type, created_at, project, data); returns the event id. A caller
+    that knows the project's slug passes it, and saves reading it."""
+    if slug is None:
+        slug = await session.scalar(select(Project.slug).where(Project.id == project_id))
     event_id = new_id("evt")
     event = {"id": event_id, "type": event_type, "created_at": now_ms(), "project": slug, "data": data}
     await enqueue(session, project_id, Topic.MERCHANT_EVENT, event, dedupe_key=f"{Topic.MERCHANT_EVENT}:{event_id}")

@@ -115,7 +115,7 @@ async def test_without_a_threshold_or_without_tracked_stock_nothing_is_ever_low(
     assert await _low_stock_events(runtime) == []
 
 
-async def test_the_low_stock_check_costs_one_statement_per_table_whatever_the_number_of_lines(
+async def test_taking_stock_costs_one_statement_per_line_and_the_flags_one_more_only_when_one_changes(
     runtime: Runtime, store: Store
 ) -> None:
     # given
@@ -129,8 +129,21 @@ async def test_the_low_stock_check_costs_one_statement_per_table_whatever_the_nu
         await take_stock(session, store.id, lines)
         spent = runtime.database.statements - before
 
-    # then: one conditional UPDATE per line, one UPDATE ... RETURNING for the products' flags
-    assert spent == len(lines) + 1
+    # then: one conditional UPDATE ... RETURNING per line, and no flag to change
+    assert spent == len(lines)
+
+    # when: every line goes below its threshold
+    async with runtime.database.write() as session:
+        await session.execute(select(1))
+        before = runtime.database.statements
+        await take_stock(session, store.id, [StockLine(product, None, 45) for product in products])
+        spent = runtime.database.statements - before
+
+    # then: one more UPDATE ... RETURNING for the products' flags, then the events (a slug and an insert each,
+    # and on PostgreSQL one NOTIFY for the workers)
+    wake = 0 if runtime.database.is_sqlite else 1
+    assert spent == len(lines) + 1 + len(lines) * 2 + wake
+    assert len(await _low_stock_events(runtime)) == len(lines)
 
 
 async def test_set_stock_bumps_the_catalog_version(runtime: Runtime, store: Store) -> None:
