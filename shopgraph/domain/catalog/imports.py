@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -20,6 +21,7 @@ from shopgraph.db.models import Category, Product, ProductAttribute, StoreSettin
 from shopgraph.domain.catalog.import_records import (
     ImportOutcome,
     ImportRecord,
+    ImportRecords,
     ProductRecord,
     RejectedRecord,
     Rejection,
@@ -143,7 +145,7 @@ WRITTEN = ("created", "updated")
 async def import_products(
     database: Database,
     project_id: str,
-    records: Sequence[ImportRecord],
+    records: ImportRecords,
     *,
     progress: Progress | None = None,
     dry_run: bool = False,
@@ -157,8 +159,9 @@ async def import_products(
     async with database.read() as session:
         categories = await CategoryIndex.load(session, project_id)
     done = 0
-    for start in range(0, len(records), BATCH_SIZE):
-        batch = records[start : start + BATCH_SIZE]
+    total = len(records)
+    remaining = iter(records)
+    while batch := list(islice(remaining, BATCH_SIZE)):
         if dry_run:
             outcomes = []
             for record in batch:
@@ -170,7 +173,7 @@ async def import_products(
             summary.add(outcome)
             done += 1
             if progress is not None:
-                progress(done, len(records))
+                progress(done, total)
     return summary
 
 

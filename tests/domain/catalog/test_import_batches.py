@@ -3,11 +3,14 @@ costs the same statements whatever its size and logs the products it touched."""
 
 from __future__ import annotations
 
+import io
+
 import httpx
 from sqlalchemy import select
 
 from shopgraph.db.models import CatalogChange, Product
-from shopgraph.domain.catalog.import_files import records_from_csv
+from shopgraph.domain.catalog.import_files import CsvRecords, records_from_csv
+from shopgraph.domain.catalog.import_records import ProductRecord, RejectedRecord
 from shopgraph.domain.catalog.imports import BATCH_SIZE, ImportSummary, import_products
 from shopgraph.runtime import Runtime
 from tests.support.factories import Store, make_product, make_store, product_ids
@@ -141,3 +144,48 @@ async def test_each_batch_logs_the_products_it_wrote(runtime: Runtime) -> None:
         sorted(ids[f"item-{index}"] for index in range(BATCH_SIZE)),
         sorted(ids[f"item-{index}"] for index in range(BATCH_SIZE, BATCH_SIZE + 20)),
     ]
+
+
+def test_a_csv_is_read_as_it_is_imported() -> None:
+    # given
+    text = catalog_csv(1000)
+    opened: list[io.StringIO] = []
+
+    def open_text() -> io.StringIO:
+        opened.append(io.StringIO(text, newline=""))
+        return opened[-1]
+
+    records = CsvRecords(open_text, "USD")
+
+    # when
+    reading = iter(records)
+    first = next(reading)
+
+    # then
+    assert len(records) == 1000
+    assert isinstance(first, ProductRecord)
+    assert [variant.sku for variant in first.variants] == ["ITEM-0-S", "ITEM-0-M", "ITEM-0-L"]
+    assert opened[-1].tell() < len(text) // 10
+
+
+def test_rows_of_a_product_apart_in_the_file_still_make_one_product_in_first_seen_order() -> None:
+    # given
+    text = (
+        "slug,name,price,variant_sku\n"
+        "cap,Cap,5.00,CAP-S\n"
+        ",Nameless,1.00,\n"
+        "mug,Mug,9.00,MUG-1\n"
+        "cap,,,CAP-M\n"
+        "tee,Tee,3.00,TEE-1\n"
+    )
+
+    # when
+    records = records_from_csv(text, "USD")
+
+    # then
+    assert [record.location for record in records] == ["line 2", "line 3", "line 4", "line 6"]
+    cap = records[0]
+    assert isinstance(cap, ProductRecord)
+    assert [variant.sku for variant in cap.variants] == ["CAP-S", "CAP-M"]
+    assert isinstance(records[1], RejectedRecord)
+    assert [str(rejection) for rejection in records[1].rejections] == ["line 3: slug: required"]
