@@ -8,10 +8,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from shopgraph.domain.catalog.import_records import (
     ATTRIBUTE_PREFIX,
@@ -26,6 +26,7 @@ from shopgraph.domain.catalog.import_records import (
     FieldReader,
     ImportFileError,
     ImportRecord,
+    ImportRecords,
     NamedValues,
     RejectedRecord,
     Rejection,
@@ -49,7 +50,9 @@ def records_from_json(text: str, currency: str) -> list[ImportRecord]:
     items = document.get("products") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise ImportFileError('JSON must be a list of products or {"products": [...]}')
-    return reject_repeats_across_products([_json_record(item, f"index {i}", currency) for i, item in enumerate(items)])
+    return list(
+        reject_repeats_across_products(_json_record(item, f"index {i}", currency) for i, item in enumerate(items))
+    )
 
 
 def _json_record(item: object, location: str, currency: str) -> ImportRecord:
@@ -141,14 +144,83 @@ class _CsvRow:
 
 def records_from_csv(text: str, currency: str) -> list[ImportRecord]:
     """One row per variant (or per product without variants); rows with the same slug make one product."""
-    rows = _numbered_rows(text)
-    first = next(rows, None)
-    header = _csv_header(None if first is None else first[1])
-    entries = _group_rows_by_slug(header, rows)
-    records = [
-        entry if isinstance(entry, RejectedRecord) else _csv_record(header, entry, currency) for entry in entries
-    ]
-    return reject_repeats_across_products(records)
+    return list(CsvRecords(lambda: io.StringIO(text, newline=""), currency))
+
+
+class CsvRecords:
+    """The records of a CSV read in two passes over the file, holding only what a record needs while it is read.
+
+    The first pass checks the header and the CSV syntax (an unusable file is refused before anything is written),
+    counts the records and notes each slug's last row; the second yields each product once its last row is read,
+    in the order the slugs first appear, so rows of one product need not be next to each other."""
+
+    def __init__(self, open_text: Callable[[], IO[str]], currency: str) -> None:
+        self.open_text = open_text
+        self.currency = currency
+        with open_text() as file:
+            rows = _numbered_rows(file)
+            first = next(rows, None)
+            self.header = _csv_header(None if first is None else first[1])
+            self.last_row: dict[str, int] = {}
+            self.total = 0
+            for index, (_line, cells) in enumerate(rows):
+                slug = self._slug(cells)
+                if slug is None:
+                    self.total += 1
+                    continue
+                self.total += slug not in self.last_row
+                self.last_row[slug] = index
+
+    def __len__(self) -> int:
+        return self.total
+
+    def _slug(self, cells: list[str]) -> str | None:
+        """The row's slug, or None for a row that is refused on its own."""
+        if any(cell.strip() for cell in cells[len(self.header.columns) :]):
+            return None
+        return dict(zip(self.header.columns, cells, strict=False)).get("slug", "").strip() or None
+
+    def __iter__(self) -> Iterator[ImportRecord]:
+        return reject_repeats_across_products(self._records())
+
+    def _records(self) -> Iterator[ImportRecord]:
+        with self.open_text() as file:
+            rows = _numbered_rows(file)
+            next(rows, None)
+            rejected: dict[int, RejectedRecord] = {}
+            grouped: dict[int, list[_CsvRow]] = {}
+            open_groups: dict[str, int] = {}
+            ready: set[int] = set()
+            order = next_out = 0
+            for index, (line, cells) in enumerate(rows):
+                location = f"line {line}"
+                row = _CsvRow(line, dict(zip(self.header.columns, cells, strict=False)))
+                slug = row.get("slug")
+                extra_cells = any(cell.strip() for cell in cells[len(self.header.columns) :])
+                if extra_cells or not slug:
+                    reason = (
+                        Rejection(location, "", "more cells than the header has")
+                        if extra_cells
+                        else Rejection(location, "slug", "required")
+                    )
+                    rejected[order] = RejectedRecord(location, (reason,))
+                    ready.add(order)
+                    order += 1
+                else:
+                    if slug not in open_groups:
+                        open_groups[slug] = order
+                        grouped[order] = []
+                        order += 1
+                    grouped[open_groups[slug]].append(row)
+                    if self.last_row[slug] == index:
+                        ready.add(open_groups.pop(slug))
+                while next_out in ready:
+                    ready.remove(next_out)
+                    if next_out in rejected:
+                        yield rejected.pop(next_out)
+                    else:
+                        yield _csv_record(self.header, grouped.pop(next_out), self.currency)
+                    next_out += 1
 
 
 def _csv_header(cells: list[str] | None) -> _CsvHeader:
@@ -185,9 +257,9 @@ def _check_column(column: str, columns: tuple[str, ...]) -> None:
         raise ImportFileError(f"unknown column {column!r}")
 
 
-def _numbered_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def _numbered_rows(file: IO[str]) -> Iterator[tuple[int, list[str]]]:
     """The rows that are not blank, with the line each starts on (a quoted cell may span lines)."""
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(file)
     line = 1
     try:
         for cells in rows:
@@ -196,28 +268,6 @@ def _numbered_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             line = rows.line_num + 1
     except csv.Error as error:
         raise ImportFileError(f"line {rows.line_num}: {error}") from None
-
-
-def _group_rows_by_slug(
-    header: _CsvHeader, numbered_rows: Iterable[tuple[int, list[str]]]
-) -> list[RejectedRecord | list[_CsvRow]]:
-    entries: list[RejectedRecord | list[_CsvRow]] = []
-    groups: dict[str, list[_CsvRow]] = {}
-    for line, cells in numbered_rows:
-        location = f"line {line}"
-        if any(cell.strip() for cell in cells[len(header.columns) :]):
-            entries.append(RejectedRecord(location, (Rejection(location, "", "more cells than the header has"),)))
-            continue
-        row = _CsvRow(line, dict(zip(header.columns, cells, strict=False)))
-        slug = row.get("slug")
-        if not slug:
-            entries.append(RejectedRecord(location, (Rejection(location, "slug", "required"),)))
-            continue
-        if slug not in groups:
-            groups[slug] = []
-            entries.append(groups[slug])
-        groups[slug].append(row)
-    return entries
 
 
 def _csv_record(header: _CsvHeader, rows: list[_CsvRow], currency: str) -> ImportRecord:
@@ -276,24 +326,25 @@ def _csv_variant(header: _CsvHeader, row: _CsvRow, reader: FieldReader, product_
 
 # Files
 
-READERS: Mapping[str, Callable[[str, str], list[ImportRecord]]] = {".json": records_from_json, ".csv": records_from_csv}
 
+def read_records(path: Path, currency: str) -> ImportRecords:
+    """The records of a `.json` or `.csv` file (UTF-8); raises ImportFileError when the file is unusable.
 
-def read_records(path: Path, currency: str) -> list[ImportRecord]:
-    """The records of a `.json` or `.csv` file (UTF-8); raises ImportFileError when the file is unusable."""
+    A CSV is read as it is imported rather than all at once (the first pass over it checks the whole file)."""
     if not path.exists():
         raise ImportFileError(f"{path}: no such file")
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".csv"):
         raise ImportFileError(f"{path}: not a .json or .csv file")
     try:
+        if suffix == ".csv":
+            return CsvRecords(lambda: path.open(encoding="utf-8-sig", newline=""), currency)
         with path.open(encoding="utf-8-sig", newline="") as file:
             text = file.read()
+        return records_from_json(text, currency)
     except UnicodeDecodeError:
         raise ImportFileError(f"{path}: not UTF-8 text") from None
     except OSError as error:
         raise ImportFileError(f"{path}: {error.strerror}") from None
-    try:
-        return reader(text, currency)
     except ImportFileError as error:
         raise ImportFileError(f"{path}: {error.message}") from None

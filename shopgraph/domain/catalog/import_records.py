@@ -8,9 +8,9 @@ the record is written; a blank one means empty.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from shopgraph import money
 from shopgraph.db.models import ProductStatus
@@ -99,6 +99,14 @@ class RejectedRecord:
 
 
 ImportRecord = ProductRecord | RejectedRecord
+
+
+class ImportRecords(Protocol):
+    """The records of a file, counted before they are read (a list, or a CSV read as it is imported)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[ImportRecord]: ...
 
 
 PRODUCT_FIELDS = {
@@ -266,11 +274,10 @@ def _reject_repeated_skus(variants: Sequence[VariantRecord], reader: FieldReader
             reader.at(variant.location).reject(variant.sku_field, f"{variant.sku} repeats {where}")
 
 
-def reject_repeats_across_products(records: list[ImportRecord]) -> list[ImportRecord]:
+def reject_repeats_across_products(records: Iterable[ImportRecord]) -> Iterator[ImportRecord]:
     """A slug or SKU used by an earlier product of the same file refuses the later product."""
     slugs: dict[str, str] = {}
     skus: dict[str, str] = {}
-    checked: list[ImportRecord] = []
     for record in records:
         if isinstance(record, ProductRecord):
             rejections = [
@@ -285,8 +292,7 @@ def reject_repeats_across_products(records: list[ImportRecord]) -> list[ImportRe
             else:
                 slugs[record.slug] = record.location
                 skus |= {variant.sku: f"{record.slug} ({record.location})" for variant in record.variants}
-        checked.append(record)
-    return checked
+        yield record
 
 
 Get = Callable[[str], object]

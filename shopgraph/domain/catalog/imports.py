@@ -1,4 +1,4 @@
-"""Catalog import: records written one product at a time, matched to the catalog by product slug and variant SKU.
+"""Catalog import: records written in batches, matched to the catalog by product slug and variant SKU.
 
 `import_products` creates what is new, updates what differs and leaves the rest alone, so importing the same file
 twice changes nothing. The records come from `import_files` (JSON or CSV).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -20,6 +21,7 @@ from shopgraph.db.models import Category, Product, ProductAttribute, StoreSettin
 from shopgraph.domain.catalog.import_records import (
     ImportOutcome,
     ImportRecord,
+    ImportRecords,
     ProductRecord,
     RejectedRecord,
     Rejection,
@@ -33,7 +35,7 @@ from shopgraph.domain.stores.projects import project_by_slug
 from shopgraph.errors import DomainError
 from shopgraph.ids import new_id, now_ms
 
-BUMP_EVERY = 100
+BATCH_SIZE = 100
 Progress = Callable[[int, int], None]
 
 
@@ -87,6 +89,7 @@ class CategoryIndex:
         self.project_id = project_id
         self._ids: dict[tuple[str | None, str], str] = {}
         self._slugs: dict[str, str] = {}
+        self.created = 0
         for category in categories:
             self._remember(category)
 
@@ -115,6 +118,7 @@ class CategoryIndex:
                 slug = self._free_slug(name, parent_id)
                 category = await add_category(session, self.project_id, name=name, slug=slug, parent_id=parent_id)
                 self._remember(category)
+                self.created += 1
                 found = category.id
             parent_id = found
         return parent_id
@@ -141,31 +145,168 @@ WRITTEN = ("created", "updated")
 async def import_products(
     database: Database,
     project_id: str,
-    records: Sequence[ImportRecord],
+    records: ImportRecords,
     *,
     progress: Progress | None = None,
     dry_run: bool = False,
 ) -> ImportSummary:
-    """Each product in its own unit of work; the catalog version is bumped every BUMP_EVERY writes and at the end."""
+    """Records written BATCH_SIZE at a time, each batch in one unit of work that also logs the products it touched
+    (or the whole catalog, when the batch added a category), so a running server reloads only those products.
+
+    A batch that fails as a whole (a row changed by someone else meanwhile) is written again one record at a time,
+    so only the record at fault is refused. A dry run reads each record in its own unit of work."""
     summary = ImportSummary(dry_run=dry_run)
     async with database.read() as session:
         categories = await CategoryIndex.load(session, project_id)
-    unannounced = 0
-    try:
-        for done, record in enumerate(records, start=1):
-            outcome, categories = await _import_record(database, project_id, record, categories, dry_run=dry_run)
+    done = 0
+    total = len(records)
+    remaining = iter(records)
+    while batch := list(islice(remaining, BATCH_SIZE)):
+        if dry_run:
+            outcomes = []
+            for record in batch:
+                outcome, categories = await _import_record(database, project_id, record, categories, dry_run=True)
+                outcomes.append(outcome)
+        else:
+            outcomes, categories = await _import_batch(database, project_id, batch, categories)
+        for outcome in outcomes:
             summary.add(outcome)
-            if not dry_run and outcome in WRITTEN:
-                unannounced += 1
-            if unannounced >= BUMP_EVERY:
-                await _announce(database, project_id)
-                unannounced = 0
+            done += 1
             if progress is not None:
-                progress(done, len(records))
-    finally:
-        if unannounced:
-            await _announce(database, project_id)
+                progress(done, total)
     return summary
+
+
+async def _import_batch(
+    database: Database, project_id: str, batch: Sequence[ImportRecord], categories: CategoryIndex
+) -> tuple[list[ImportOutcome | Sequence[Rejection]], CategoryIndex]:
+    try:
+        async with database.write() as session:
+            created_categories = categories.created
+            outcomes, touched = await _write_batch(session, project_id, batch, categories)
+            if categories.created != created_categories:
+                await bump_catalog_version(session, project_id)
+            elif touched:
+                await bump_catalog_version(session, project_id, touched)
+        return outcomes, categories
+    except (DomainError, IntegrityError):
+        async with database.read() as session:
+            categories = await CategoryIndex.load(session, project_id)
+    return await _import_one_by_one(database, project_id, batch, categories)
+
+
+async def _import_one_by_one(
+    database: Database, project_id: str, batch: Sequence[ImportRecord], categories: CategoryIndex
+) -> tuple[list[ImportOutcome | Sequence[Rejection]], CategoryIndex]:
+    outcomes: list[ImportOutcome | Sequence[Rejection]] = []
+    written = False
+    try:
+        for record in batch:
+            outcome, categories = await _import_record(database, project_id, record, categories, dry_run=False)
+            outcomes.append(outcome)
+            written = written or outcome in WRITTEN
+    finally:
+        if written:
+            await _announce(database, project_id)
+    return outcomes, categories
+
+
+async def _write_batch(
+    session: AsyncSession, project_id: str, batch: Sequence[ImportRecord], categories: CategoryIndex
+) -> tuple[list[ImportOutcome | Sequence[Rejection]], list[str]]:
+    """The outcome of each record and the ids of the products written, with one query per kind of existing row."""
+    products = [record for record in batch if isinstance(record, ProductRecord)]
+    existing = await _existing_products(session, project_id, [record.slug for record in products])
+    variants = await _existing_variants(session, [product.id for product in existing.values()])
+    owners = await _sku_owners(session, project_id, [variant.sku for record in products for variant in record.variants])
+    outcomes: list[ImportOutcome | Sequence[Rejection]] = []
+    written: list[Product] = []
+    for record in batch:
+        if isinstance(record, RejectedRecord):
+            outcomes.append(record.rejections)
+            continue
+        product = existing.get(record.slug)
+        clashes = [
+            Rejection(variant.location, variant.sku_field, f"{variant.sku} belongs to product {owners[variant.sku][1]}")
+            for variant in record.variants
+            if variant.sku in owners and (product is None or owners[variant.sku][0] != product.id)
+        ]
+        if clashes:
+            outcomes.append(clashes)
+            continue
+        category_id = await _category_id(session, record, categories, write=True)
+        if product is None:
+            product = _new_product(project_id, record, category_id)
+            session.add(product)
+            session.add_all(attribute_rows(product))
+            session.add_all(
+                _new_variant(product, variant, position) for position, variant in enumerate(record.variants)
+            )
+            outcome: ImportOutcome = "created"
+        else:
+            outcome = await _update_product(
+                session, product, variants.get(product.id, []), record, category_id, write=True
+            )
+        outcomes.append(outcome)
+        if outcome in WRITTEN:
+            written.append(product)
+    if written:
+        await session.flush()
+        ids = [product.id for product in written]
+        variant_ids = (await session.scalars(select(Variant.id).where(Variant.product_id.in_(ids)))).all()
+        await check_low_stock(session, project_id, product_ids=ids, variant_ids=variant_ids)
+    return outcomes, [product.id for product in written]
+
+
+async def _existing_products(session: AsyncSession, project_id: str, slugs: Sequence[str]) -> dict[str, Product]:
+    if not slugs:
+        return {}
+    rows = await session.scalars(select(Product).where(Product.project_id == project_id, Product.slug.in_(slugs)))
+    return {product.slug: product for product in rows}
+
+
+async def _existing_variants(session: AsyncSession, product_ids: Sequence[str]) -> dict[str, list[Variant]]:
+    by_product: dict[str, list[Variant]] = {}
+    if product_ids:
+        rows = await session.scalars(
+            select(Variant).where(Variant.product_id.in_(product_ids)).order_by(Variant.position)
+        )
+        for variant in rows:
+            by_product.setdefault(variant.product_id, []).append(variant)
+    return by_product
+
+
+async def _sku_owners(session: AsyncSession, project_id: str, skus: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The product id and slug owning each of these SKUs in the catalog."""
+    if not skus:
+        return {}
+    rows = await session.execute(
+        select(Variant.sku, Product.id, Product.slug)
+        .join(Product, Product.id == Variant.product_id)
+        .where(Variant.project_id == project_id, Variant.sku.in_(skus))
+    )
+    return {sku: (product_id, slug) for sku, product_id, slug in rows}
+
+
+def _new_product(project_id: str, record: ProductRecord, category_id: str | None) -> Product:
+    stamp = now_ms()
+    return Product(
+        id=new_id("prod"),
+        project_id=project_id,
+        category_id=category_id,
+        slug=record.slug,
+        name=record.name,
+        description=record.description,
+        price_minor=record.price_minor,
+        compare_at_price_minor=record.compare_at_price_minor,
+        images=list(record.images),
+        attributes=record.attributes.applied_to({}),
+        status=record.status,
+        stock=record.stock,
+        low_stock_threshold=record.low_stock_threshold,
+        created_at=stamp,
+        updated_at=stamp,
+    )
 
 
 async def _announce(database: Database, project_id: str) -> None:
