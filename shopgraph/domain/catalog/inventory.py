@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Product, Variant
@@ -46,6 +46,26 @@ async def _check_lines(session: AsyncSession, project_id: str, lines: Sequence[S
     )
 
 
+def _build_take(model: type[Product] | type[Variant]) -> Any:
+    quantity: Any = bindparam("quantity")
+    return (
+        update(model)
+        .where(
+            model.id == bindparam("row_id"),
+            # Not "project_id": an UPDATE keeps its columns' names for its own parameters.
+            model.project_id == bindparam("in_project"),
+            (model.stock.is_(None)) | (model.stock >= quantity),
+        )
+        .values(stock=model.stock - quantity)
+        .returning(model.stock, model.low_stock_threshold, model.low_stock_notified)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# Built once (see `db.statements.Prepared`): one of them runs for every line of every order.
+_TAKE = {Product: _build_take(Product), Variant: _build_take(Variant)}
+
+
 def _disagrees(row: Any) -> bool:
     low = row.stock is not None and row.low_stock_threshold is not None and row.stock < row.low_stock_threshold
     return bool(row.low_stock_notified) != low
@@ -61,17 +81,7 @@ async def take_stock(session: AsyncSession, project_id: str, lines: Iterable[Sto
     for line in ordered:
         model, row_id = _target(line)
         row = (
-            await session.execute(
-                update(model)
-                .where(
-                    model.id == row_id,
-                    model.project_id == project_id,
-                    (model.stock.is_(None)) | (model.stock >= line.quantity),
-                )
-                .values(stock=model.stock - line.quantity)
-                .returning(model.stock, model.low_stock_threshold, model.low_stock_notified)
-                .execution_options(synchronize_session=False)
-            )
+            await session.execute(_TAKE[model], {"row_id": row_id, "in_project": project_id, "quantity": line.quantity})
         ).first()
         if row is None:
             raise InsufficientStock(

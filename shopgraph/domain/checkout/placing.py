@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Order, OrderCounter, OrderItem, OrderStatus, PaymentStatus
-from shopgraph.db.statements import insert_for
+from shopgraph.db.statements import Prepared
 from shopgraph.domain.carts import coupons
 from shopgraph.domain.carts.changes import empty_cart
 from shopgraph.domain.carts.coupons import CouponRule
@@ -33,12 +35,19 @@ def order_number(number: int) -> str:
     return f"ORD-{number:03d}"
 
 
+def _build_next_number(insert: Callable[[Any], Any]) -> Any:
+    table = OrderCounter.__table__
+    statement = insert(table).values(project_id=bindparam("project_id"), last_number=1)
+    return statement.on_conflict_do_update(
+        index_elements=["project_id"], set_={"last_number": table.c.last_number + 1}
+    ).returning(table.c.last_number)
+
+
+_NEXT_NUMBER = Prepared(_build_next_number)
+
+
 async def _next_number(session: AsyncSession, project_id: str) -> int:
-    statement = insert_for(session, OrderCounter.__table__).values(project_id=project_id, last_number=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["project_id"], set_={"last_number": OrderCounter.__table__.c.last_number + 1}
-    ).returning(OrderCounter.__table__.c.last_number)
-    return int((await session.execute(statement)).scalar_one())
+    return int((await session.execute(_NEXT_NUMBER(session), {"project_id": project_id})).scalar_one())
 
 
 async def _coupon_for(
