@@ -210,3 +210,25 @@ async def test_two_imports_of_one_file_at_once_create_each_product_once(runtime:
         skus = (await session.scalars(select(Variant.sku).where(Variant.project_id == store.id))).all()
     assert sorted(slugs) == sorted(f"item-{index}" for index in range(BATCH_SIZE + 50))
     assert len(skus) == len(set(skus)) == 3 * (BATCH_SIZE + 50)
+
+
+def test_a_csv_changed_between_its_two_readings_still_yields_what_it_holds() -> None:
+    # given
+    texts = [
+        catalog_csv(3),
+        catalog_csv(3).replace(",ITEM-2-L,", ",ITEM-2-XL,") + "item-1,Item 1,10.00,5,ITEM-1-XL,XL,1\n",
+    ]
+
+    def open_text() -> io.StringIO:
+        return io.StringIO(texts.pop(0), newline="")
+
+    # when
+    records = list(CsvRecords(open_text, "USD"))
+
+    # then
+    assert [record.location for record in records] == ["line 2", "line 5", "line 8", "line 11"]
+    *products, late = records
+    assert all(isinstance(record, ProductRecord) for record in products)
+    assert [variant.sku for variant in products[2].variants] == ["ITEM-2-S", "ITEM-2-M", "ITEM-2-XL"]  # type: ignore[union-attr]
+    assert isinstance(late, RejectedRecord)
+    assert [str(rejection) for rejection in late.rejections] == ["line 11: slug: repeats line 5"]
