@@ -212,7 +212,7 @@ class CsvRecords:
                         grouped[order] = []
                         order += 1
                     grouped[open_groups[slug]].append(row)
-                    if self.last_row[slug] == index:
+                    if self.last_row.get(slug, index) <= index:
                         ready.add(open_groups.pop(slug))
                 while next_out in ready:
                     ready.remove(next_out)
@@ -221,6 +221,9 @@ class CsvRecords:
                     else:
                         yield _csv_record(self.header, grouped.pop(next_out), self.currency)
                     next_out += 1
+            # Only a file changed between the passes leaves products unfinished here.
+            for left in sorted(rejected.keys() | grouped.keys()):
+                yield rejected[left] if left in rejected else _csv_record(self.header, grouped[left], self.currency)
 
 
 def _csv_header(cells: list[str] | None) -> _CsvHeader:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import object_mapper
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import Category, Product, ProductAttribute, StoreSettings, Variant
@@ -220,7 +221,12 @@ async def _write_batch(
     variants = await _existing_variants(session, [product.id for product in existing.values()])
     owners = await _sku_owners(session, project_id, [variant.sku for record in products for variant in record.variants])
     outcomes: list[ImportOutcome | Sequence[Rejection]] = []
-    written: list[Product] = []
+    written: list[str] = []
+    new_rows: dict[type[Product | ProductAttribute | Variant], list[dict[str, Any]]] = {
+        Product: [],
+        ProductAttribute: [],
+        Variant: [],
+    }
     for record in batch:
         if isinstance(record, RejectedRecord):
             outcomes.append(record.rejections)
@@ -237,10 +243,10 @@ async def _write_batch(
         category_id = await _category_id(session, record, categories, write=True)
         if product is None:
             product = _new_product(project_id, record, category_id)
-            session.add(product)
-            session.add_all(attribute_rows(product))
-            session.add_all(
-                _new_variant(product, variant, position) for position, variant in enumerate(record.variants)
+            new_rows[Product].append(_row_of(product))
+            new_rows[ProductAttribute].extend(_row_of(row) for row in attribute_rows(product))
+            new_rows[Variant].extend(
+                _row_of(_new_variant(product, variant, position)) for position, variant in enumerate(record.variants)
             )
             outcome: ImportOutcome = "created"
         else:
@@ -249,13 +255,23 @@ async def _write_batch(
             )
         outcomes.append(outcome)
         if outcome in WRITTEN:
-            written.append(product)
+            written.append(product.id)
     if written:
         await session.flush()
-        ids = [product.id for product in written]
-        variant_ids = (await session.scalars(select(Variant.id).where(Variant.product_id.in_(ids)))).all()
-        await check_low_stock(session, project_id, product_ids=ids, variant_ids=variant_ids)
-    return outcomes, [product.id for product in written]
+        for model, rows in new_rows.items():
+            if rows:
+                await session.execute(insert(model), rows)
+        variant_ids = (await session.scalars(select(Variant.id).where(Variant.product_id.in_(written)))).all()
+        await check_low_stock(session, project_id, product_ids=written, variant_ids=variant_ids)
+    return outcomes, written
+
+
+def _row_of(row: Product | ProductAttribute | Variant) -> dict[str, Any]:
+    """The column values of a new row, for one multi-row INSERT per table and batch."""
+    given = row.__dict__
+    return {
+        attribute.key: given[attribute.key] for attribute in object_mapper(row).column_attrs if attribute.key in given
+    }
 
 
 async def _existing_products(session: AsyncSession, project_id: str, slugs: Sequence[str]) -> dict[str, Product]:

@@ -3,12 +3,13 @@ costs the same statements whatever its size and logs the products it touched."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import httpx
 from sqlalchemy import select
 
-from shopgraph.db.models import CatalogChange, Product
+from shopgraph.db.models import CatalogChange, Product, Variant
 from shopgraph.domain.catalog.import_files import CsvRecords, records_from_csv
 from shopgraph.domain.catalog.import_records import ProductRecord, RejectedRecord
 from shopgraph.domain.catalog.imports import BATCH_SIZE, ImportSummary, import_products
@@ -189,3 +190,45 @@ def test_rows_of_a_product_apart_in_the_file_still_make_one_product_in_first_see
     assert [variant.sku for variant in cap.variants] == ["CAP-S", "CAP-M"]
     assert isinstance(records[1], RejectedRecord)
     assert [str(rejection) for rejection in records[1].rejections] == ["line 3: slug: required"]
+
+
+async def test_two_imports_of_one_file_at_once_create_each_product_once(runtime: Runtime) -> None:
+    # given
+    store = await make_store(runtime, "shop")
+    text = catalog_csv(BATCH_SIZE + 50)
+
+    # when
+    summaries = await asyncio.gather(import_csv(runtime, store, text), import_csv(runtime, store, text))
+
+    # then
+    for summary in summaries:
+        assert summary.created + summary.updated + summary.unchanged == BATCH_SIZE + 50
+        assert summary.rejected == 0
+    assert sum(summary.created for summary in summaries) == BATCH_SIZE + 50
+    async with runtime.database.read() as session:
+        slugs = (await session.scalars(select(Product.slug).where(Product.project_id == store.id))).all()
+        skus = (await session.scalars(select(Variant.sku).where(Variant.project_id == store.id))).all()
+    assert sorted(slugs) == sorted(f"item-{index}" for index in range(BATCH_SIZE + 50))
+    assert len(skus) == len(set(skus)) == 3 * (BATCH_SIZE + 50)
+
+
+def test_a_csv_changed_between_its_two_readings_still_yields_what_it_holds() -> None:
+    # given
+    texts = [
+        catalog_csv(3),
+        catalog_csv(3).replace(",ITEM-2-L,", ",ITEM-2-XL,") + "item-1,Item 1,10.00,5,ITEM-1-XL,XL,1\n",
+    ]
+
+    def open_text() -> io.StringIO:
+        return io.StringIO(texts.pop(0), newline="")
+
+    # when
+    records = list(CsvRecords(open_text, "USD"))
+
+    # then
+    assert [record.location for record in records] == ["line 2", "line 5", "line 8", "line 11"]
+    *products, late = records
+    assert all(isinstance(record, ProductRecord) for record in products)
+    assert [variant.sku for variant in products[2].variants] == ["ITEM-2-S", "ITEM-2-M", "ITEM-2-XL"]  # type: ignore[union-attr]
+    assert isinstance(late, RejectedRecord)
+    assert [str(rejection) for rejection in late.rejections] == ["line 11: slug: repeats line 5"]
