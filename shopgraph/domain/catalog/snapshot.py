@@ -9,7 +9,7 @@ version, or a version changed the whole catalog (categories, settings, imports).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -271,13 +271,12 @@ class _Shared:
         return self._dicts.setdefault(repr(value), value)
 
 
-def _product_views(currency: str, product_rows: Iterable[Any], variant_rows: Iterable[Any]) -> list[ProductView]:
-    shared = _Shared()
+def _variant_views(variant_rows: Iterable[Any], shared: _Shared, into: dict[str, list[VariantView]]) -> None:
+    """Adds the variants of `variant_rows` to `into`, by product id, in the rows' order."""
     value, mapping = shared.value, shared.mapping
-    variants: dict[str, list[VariantView]] = {}
     for row in variant_rows:
         product_id = value(row.product_id)
-        variants.setdefault(product_id, []).append(
+        into.setdefault(product_id, []).append(
             VariantView(
                 row.id,
                 product_id,
@@ -288,6 +287,11 @@ def _product_views(currency: str, product_rows: Iterable[Any], variant_rows: Ite
                 mapping(row.options),
             )
         )
+
+
+def _product_views(currency: str, product_rows: Iterable[Any], shared: _Shared) -> list[ProductView]:
+    """The products of `product_rows`, without their variants (`_with_variants` puts them in)."""
+    value, mapping = shared.value, shared.mapping
     return [
         ProductView(
             id=value(row.id),
@@ -301,12 +305,24 @@ def _product_views(currency: str, product_rows: Iterable[Any], variant_rows: Ite
             category_id=value(row.category_id),
             attributes=mapping(row.attributes),
             own_stock=value(row.stock),
-            variants=tuple(variants.get(row.id, ())),
+            variants=(),
             created_at=value(row.created_at),
             updated_at=value(row.updated_at),
         )
         for row in product_rows
     ]
+
+
+def _with_variants(products: list[ProductView], variants: dict[str, list[VariantView]]) -> list[ProductView]:
+    return [
+        replace(product, variants=tuple(found)) if (found := variants.get(product.id)) else product
+        for product in products
+    ]
+
+
+# Rows are turned into views a partition at a time while they stream in, so a whole catalog's rows (and the
+# JSON they decode to) never sit in memory at once beside the views made of them.
+_PARTITION = 2000
 
 
 async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapshot:
@@ -324,14 +340,23 @@ async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapsh
             ).where(Category.project_id == project_id)
         )
     ).all()
-    product_rows = (await session.execute(_products_select(project_id))).all()
-    variant_rows = (await session.execute(_variants_select(project_id))).all()
-    products = _product_views(currency, product_rows, variant_rows)
     categories = [
         CategoryView(row.id, row.name, row.slug, row.description or "", row.parent_id, row.position, ())
         for row in category_rows
     ]
-    return CatalogSnapshot(project_id, version, currency, products, categories)
+    shared = _Shared()
+    for category in categories:
+        shared.value(category.id)
+    products: list[ProductView] = []
+    streamed = await session.stream(_products_select(project_id))
+    async for rows in streamed.partitions(_PARTITION):
+        products += _product_views(currency, rows, shared)
+    variants: dict[str, list[VariantView]] = {}
+    streamed_variants = await session.stream(_variants_select(project_id))
+    async for rows in streamed_variants.partitions(_PARTITION):
+        _variant_views(rows, shared, variants)
+    del shared
+    return CatalogSnapshot(project_id, version, currency, _with_variants(products, variants), categories)
 
 
 async def refresh_snapshot(session: AsyncSession, snapshot: CatalogSnapshot | None, project_id: str) -> CatalogSnapshot:
@@ -370,7 +395,10 @@ async def refresh_snapshot(session: AsyncSession, snapshot: CatalogSnapshot | No
         chunk = ordered[start : start + _ID_CHUNK]
         product_rows = (await session.execute(_products_select(project_id).where(Product.id.in_(chunk)))).all()
         variant_rows = (await session.execute(_variants_select(project_id).where(Variant.product_id.in_(chunk)))).all()
-        for product in _product_views(currency, product_rows, variant_rows):
+        shared = _Shared()
+        variants: dict[str, list[VariantView]] = {}
+        _variant_views(variant_rows, shared, variants)
+        for product in _with_variants(_product_views(currency, product_rows, shared), variants):
             changed[product.id] = product
     return snapshot.advanced(version, changed)
 
