@@ -113,11 +113,11 @@ class TextScan:
     def find(self, needle: str, products: dict[str, ProductView]) -> set[str]:
         """The ids of the products whose text holds `needle`."""
         if _BETWEEN in needle:
-            return {p.id for p in products.values() if needle in p.search_text}
+            return {p.id for p in products.values() if needle in p.searched_text}
         if not self._built or len(self._changed) > max(256, len(products) // 16):
             self.build(products)
         text, starts, owners, changed = self._text, self._starts, self._owners, self._changed
-        found = {id for id in changed if (p := products.get(id)) is not None and needle in p.search_text}
+        found = {id for id in changed if (p := products.get(id)) is not None and needle in p.searched_text}
         at = text.find(needle)
         while at != -1:
             owner = bisect_right(starts, at) - 1
@@ -128,7 +128,7 @@ class TextScan:
         return found
 
     def build(self, products: dict[str, ProductView]) -> None:
-        texts = [p.search_text for p in products.values()]
+        texts = [p.searched_text for p in products.values()]
         self._text = _BETWEEN.join(texts)
         self._starts = array("q", accumulate((len(text) + 1 for text in texts), initial=0))
         self._owners = list(products)
@@ -171,7 +171,7 @@ class CatalogIndex:
                 ordering.add(product)
         if old is None or product is None or old.category_id != product.category_id:
             self._category_members.clear()
-        if old is None or product is None or old.search_text != product.search_text:
+        if old is None or product is None or old.searched_text != product.searched_text:
             self.text.changed(product_id)
 
     def _add_to_sets(self, product: ProductView) -> None:

@@ -9,7 +9,7 @@ version, or a version changed the whole catalog (categories, settings, imports).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -50,7 +50,7 @@ def product_in_stock(own_stock: int | None, variant_stocks: Sequence[int | None]
     return any(stock is None or stock > 0 for stock in stocks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VariantView:
     id: str
     product_id: str
@@ -65,7 +65,7 @@ class VariantView:
         return self.stock is None or self.stock > 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProductView:
     id: str
     slug: str
@@ -81,7 +81,15 @@ class ProductView:
     variants: tuple[VariantView, ...]
     created_at: int
     updated_at: int
-    search_text: str = field(repr=False, compare=False)
+    # What a search looks in; None (as loaded) derives it from the name and description when asked, so the
+    # index's joined search string is the only copy of it a snapshot holds.
+    search_text: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def searched_text(self) -> str:
+        if self.search_text is not None:
+            return self.search_text
+        return f"{self.name}\n{self.description}".casefold()
 
     @property
     def stock(self) -> int | None:
@@ -97,7 +105,7 @@ class ProductView:
         return any(value is not None and attribute_text(value) == wanted for value in values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CategoryView:
     id: str
     name: str
@@ -241,32 +249,80 @@ def _variants_select(project_id: str) -> Select[Any]:
     )
 
 
-def _product_views(currency: str, product_rows: Iterable[Any], variant_rows: Iterable[Any]) -> list[ProductView]:
-    variants: dict[str, list[VariantView]] = {}
+class _Shared:
+    """One object for each value that many products repeat: category ids, attribute and option dicts, variant names,
+    prices, stock and timestamps. Equal values share one object; dicts are shared only with dicts written alike
+    (`repr`, which tells 1, 1.0 and True apart and keeps the order), and a snapshot never changes them."""
+
+    __slots__ = ("_dicts", "_values")
+
+    def __init__(self) -> None:
+        self._values: dict[object, Any] = {}
+        self._dicts: dict[str, dict[str, Any]] = {}
+
+    def value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return self._values.setdefault((type(value), value), value)
+
+    def mapping(self, value: dict[str, Any] | None) -> dict[str, Any]:
+        if not value:
+            value = {}
+        return self._dicts.setdefault(repr(value), value)
+
+
+def _variant_views(variant_rows: Iterable[Any], shared: _Shared, into: dict[str, list[VariantView]]) -> None:
+    """Adds the variants of `variant_rows` to `into`, by product id, in the rows' order."""
+    value, mapping = shared.value, shared.mapping
     for row in variant_rows:
-        variants.setdefault(row.product_id, []).append(
-            VariantView(row.id, row.product_id, row.name, row.sku, row.price_minor, row.stock, row.options or {})
+        product_id = value(row.product_id)
+        into.setdefault(product_id, []).append(
+            VariantView(
+                row.id,
+                product_id,
+                value(row.name),
+                row.sku,
+                value(row.price_minor),
+                value(row.stock),
+                mapping(row.options),
+            )
         )
+
+
+def _product_views(currency: str, product_rows: Iterable[Any], shared: _Shared) -> list[ProductView]:
+    """The products of `product_rows`, without their variants (`_with_variants` puts them in)."""
+    value, mapping = shared.value, shared.mapping
     return [
         ProductView(
-            id=row.id,
+            id=value(row.id),
             slug=row.slug,
             name=row.name,
             description=row.description or "",
-            price_minor=row.price_minor,
-            compare_at_price_minor=row.compare_at_price_minor,
+            price_minor=value(row.price_minor),
+            compare_at_price_minor=value(row.compare_at_price_minor),
             currency=currency,
             images=tuple(row.images or ()),
-            category_id=row.category_id,
-            attributes=row.attributes or {},
-            own_stock=row.stock,
-            variants=tuple(variants.get(row.id, ())),
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            search_text=f"{row.name}\n{row.description or ''}".casefold(),
+            category_id=value(row.category_id),
+            attributes=mapping(row.attributes),
+            own_stock=value(row.stock),
+            variants=(),
+            created_at=value(row.created_at),
+            updated_at=value(row.updated_at),
         )
         for row in product_rows
     ]
+
+
+def _with_variants(products: list[ProductView], variants: dict[str, list[VariantView]]) -> list[ProductView]:
+    return [
+        replace(product, variants=tuple(found)) if (found := variants.get(product.id)) else product
+        for product in products
+    ]
+
+
+# Rows are turned into views a partition at a time while they stream in, so a whole catalog's rows (and the
+# JSON they decode to) never sit in memory at once beside the views made of them.
+_PARTITION = 2000
 
 
 async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapshot:
@@ -284,14 +340,23 @@ async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapsh
             ).where(Category.project_id == project_id)
         )
     ).all()
-    product_rows = (await session.execute(_products_select(project_id))).all()
-    variant_rows = (await session.execute(_variants_select(project_id))).all()
-    products = _product_views(currency, product_rows, variant_rows)
     categories = [
         CategoryView(row.id, row.name, row.slug, row.description or "", row.parent_id, row.position, ())
         for row in category_rows
     ]
-    return CatalogSnapshot(project_id, version, currency, products, categories)
+    shared = _Shared()
+    for category in categories:
+        shared.value(category.id)
+    products: list[ProductView] = []
+    streamed = await session.stream(_products_select(project_id))
+    async for rows in streamed.partitions(_PARTITION):
+        products += _product_views(currency, rows, shared)
+    variants: dict[str, list[VariantView]] = {}
+    streamed_variants = await session.stream(_variants_select(project_id))
+    async for rows in streamed_variants.partitions(_PARTITION):
+        _variant_views(rows, shared, variants)
+    del shared
+    return CatalogSnapshot(project_id, version, currency, _with_variants(products, variants), categories)
 
 
 async def refresh_snapshot(session: AsyncSession, snapshot: CatalogSnapshot | None, project_id: str) -> CatalogSnapshot:
@@ -330,7 +395,10 @@ async def refresh_snapshot(session: AsyncSession, snapshot: CatalogSnapshot | No
         chunk = ordered[start : start + _ID_CHUNK]
         product_rows = (await session.execute(_products_select(project_id).where(Product.id.in_(chunk)))).all()
         variant_rows = (await session.execute(_variants_select(project_id).where(Variant.product_id.in_(chunk)))).all()
-        for product in _product_views(currency, product_rows, variant_rows):
+        shared = _Shared()
+        variants: dict[str, list[VariantView]] = {}
+        _variant_views(variant_rows, shared, variants)
+        for product in _with_variants(_product_views(currency, product_rows, shared), variants):
             changed[product.id] = product
     return snapshot.advanced(version, changed)
 

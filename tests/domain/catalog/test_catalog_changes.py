@@ -39,25 +39,31 @@ class Reads:
 def catalog_reads(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reads]:
     """The SQL statements run, and the product and variant rows turned into the snapshot, inside the block."""
     reads = Reads()
-    build = snapshot_module._product_views
+    products_of, variants_of = snapshot_module._product_views, snapshot_module._variant_views
 
-    def counted(currency: str, product_rows: Any, variant_rows: Any) -> Any:
-        product_rows, variant_rows = list(product_rows), list(variant_rows)
+    def counted_products(currency: str, product_rows: Any, shared: Any) -> Any:
+        product_rows = list(product_rows)
         reads.products += len(product_rows)
+        return products_of(currency, product_rows, shared)
+
+    def counted_variants(variant_rows: Any, shared: Any, into: Any) -> None:
+        variant_rows = list(variant_rows)
         reads.variants += len(variant_rows)
-        return build(currency, product_rows, variant_rows)
+        variants_of(variant_rows, shared, into)
 
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         reads.statements.append(" ".join(statement.split()))
 
     engine = runtime.database.engine.sync_engine
-    monkeypatch.setattr(snapshot_module, "_product_views", counted)
+    monkeypatch.setattr(snapshot_module, "_product_views", counted_products)
+    monkeypatch.setattr(snapshot_module, "_variant_views", counted_variants)
     event.listen(engine, "before_cursor_execute", note)
     try:
         yield reads
     finally:
         event.remove(engine, "before_cursor_execute", note)
-        monkeypatch.setattr(snapshot_module, "_product_views", build)
+        monkeypatch.setattr(snapshot_module, "_product_views", products_of)
+        monkeypatch.setattr(snapshot_module, "_variant_views", variants_of)
 
 
 def product_loads(reads: Reads) -> list[str]:
