@@ -1,7 +1,7 @@
 """order link secret: each project signs its hosted order links with a secret of its own
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-02 15:20:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
