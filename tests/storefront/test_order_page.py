@@ -6,6 +6,7 @@ import httpx
 from sqlalchemy import select
 
 from shopgraph.db.models import Project
+from shopgraph.domain.orders.admin_actions import fulfil_order
 from shopgraph.domain.orders.links import order_token
 from shopgraph.runtime import Runtime
 from tests.support.factories import Store, checkout_body, fill_cart, make_store, product_ids
@@ -84,3 +85,21 @@ async def test_an_unknown_store_is_not_found(client: httpx.AsyncClient, runtime:
     page = await client.get("/store/nowhere/orders/ord_x", params={"t": "0" * 64})
 
     assert page.status_code == 404
+
+
+async def test_a_shipped_order_shows_its_tracking(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    # given: a cash-on-delivery order the merchant has shipped
+    store = await make_store(runtime, "demo", demo=True)
+    order_id = await _cash_order(client, store, "cart")
+    async with runtime.database.write() as session:
+        await fulfil_order(session, store.id, order_id, tracking_number="1Z999", carrier="UPS")
+
+    # when
+    page = await client.get(
+        f"/store/demo/orders/{order_id}", params={"t": order_token(await _secret(runtime, store), order_id)}
+    )
+
+    # then
+    assert page.status_code == 200
+    assert '<dd data-field="status">shipped</dd>' in page.text
+    assert '<dd data-field="tracking">UPS: 1Z999</dd>' in page.text
