@@ -41,6 +41,7 @@ from shopgraph.schema import admin, storefront
 from shopgraph.schema.build import build_schema
 from shopgraph.schema.view import GraphQLDoor, ShopGraphQL
 from shopgraph.settings import Settings
+from shopgraph.storefront import storefront_routes
 
 log = logging.getLogger("shopgraph")
 
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             Route("/docs", api_reference, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
             dashboard_mount(settings),
+            *storefront_routes(),
             TemplatedMount(STATIC_PREFIX, app=StaticAssets(), name="static"),
         ],
         middleware=[

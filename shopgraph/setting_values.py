@@ -126,6 +126,22 @@ def url_with_scheme(schemes: tuple[str, ...], example: str) -> Reader:
     return read
 
 
+def public_url(raw: str) -> str:
+    """The address customers reach shopgraph at: http(s), a host, at most a path prefix; no trailing slash."""
+    value = raw.strip()
+    example = "https://shop.example.com"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError as exc:
+        raise ValueError(f"not a URL such as {example}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not a URL such as {example} (scheme http or https, and a host)")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"a URL such as {example}, without query, fragment or credentials")
+    return value.rstrip("/")
+
+
 def email_address(raw: str) -> str:
     value = raw.strip()
     _name, address = parseaddr(value)

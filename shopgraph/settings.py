@@ -33,6 +33,7 @@ class SettingError(ValueError):
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     base_domain: str | None = None
+    public_url: str | None = None
     stripe_api_base: str | None = None
     razorpay_api_base: str | None = None
     graphql_introspection: bool = True
@@ -118,6 +119,13 @@ VARIABLES: tuple[Variable, ...] = (
         "base_domain",
         read.host_name,
         "with shop.test, host demo.shop.test selects project demo on the /api/v1/ecommerce paths",
+    ),
+    Variable(
+        "SHOPGRAPH_PUBLIC_URL",
+        "public_url",
+        read.public_url,
+        "the address customers reach shopgraph at (https://shop.example.com): the base of hosted-page links such as "
+        "checkout's default successUrl; unset: the request's scheme and host",
     ),
     Variable(
         "SHOPGRAPH_STRIPE_API_BASE",

@@ -33,6 +33,9 @@ BAD_VALUES = [
     ("SHOPGRAPH_LOG_LEVEL", "LOUD", "not one of DEBUG"),
     ("SHOPGRAPH_LOG_FORMAT", "xml", "not one of json, text"),
     ("SHOPGRAPH_METRICS_TOKEN", "short", "at least 16 characters"),
+    ("SHOPGRAPH_PUBLIC_URL", "shop.example.com", "scheme http or https"),
+    ("SHOPGRAPH_PUBLIC_URL", "ftp://shop.example.com", "scheme http or https"),
+    ("SHOPGRAPH_PUBLIC_URL", "https://shop.example.com/?x=1", "without query"),
 ]
 
 
@@ -60,6 +63,7 @@ def test_good_values_are_read_with_their_types() -> None:
             "SHOPGRAPH_LOG_LEVEL": "debug",
             "SHOPGRAPH_BASE_DOMAIN": "Shop.Test.",
             "SHOPGRAPH_RATE_LIMIT": "off",
+            "SHOPGRAPH_PUBLIC_URL": "https://shop.example.com/shop/",
         }
     )
 
@@ -70,6 +74,7 @@ def test_good_values_are_read_with_their_types() -> None:
     assert settings.retry_schedule_seconds == (1, 2, 3)
     assert settings.log_level == "DEBUG"
     assert settings.base_domain == "shop.test"
+    assert settings.public_url == "https://shop.example.com/shop"
 
 
 def test_unset_and_empty_variables_keep_the_defaults() -> None:

@@ -204,7 +204,15 @@ SCHEMAS.update(
                 "shippingAddress": {"$ref": "#/components/schemas/Address"},
                 "billingAddress": {"$ref": "#/components/schemas/Address"},
                 "couponCode": _STRING, "customerName": _STRING, "customerPhone": _STRING,
-                "successUrl": {"type": "string", "format": "uri"}, "cancelUrl": {"type": "string", "format": "uri"},
+                "successUrl": {
+                    "type": "string", "format": "uri",
+                    "description": "omitted: the project's storefront_url, else the hosted order page "
+                    "/store/{slug}/orders/{id}?t=<signed token>",
+                },
+                "cancelUrl": {
+                    "type": "string", "format": "uri",
+                    "description": "omitted: the project's storefront_url, else the hosted cart /store/{slug}/cart",
+                },
             },
         },
         "OrderItem": {

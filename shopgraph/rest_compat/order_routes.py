@@ -11,6 +11,7 @@ from shopgraph.domain.orders.razorpay_verification import verify_razorpay_checko
 from shopgraph.domain.orders.reads import OrderWithItems, customer_order, customer_orders
 from shopgraph.errors import InvalidParameter
 from shopgraph.payments import CHECKOUT_SESSION, PAYMENT_INTENT
+from shopgraph.public_address import public_url
 from shopgraph.rate_limits import braked_order_lookup
 from shopgraph.rest_compat.body import body_fields, field, json_object
 from shopgraph.rest_compat.context import store_of
@@ -38,6 +39,7 @@ async def checkout(request: Request) -> Response:
         config=store.config,
         settings=store.runtime.settings,
         default_stripe_mode=STRIPE_MODE_BY_FAMILY[_family(request)],
+        public_url=public_url(store.runtime.settings, request),
         idempotency_key=request.headers.get("idempotency-key"),
     )
     # A replay answers exactly as the first time did, status included.

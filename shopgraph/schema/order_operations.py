@@ -9,6 +9,7 @@ from shopgraph.domain.checkout.flow import checkout as start_checkout
 from shopgraph.domain.orders.reads import customer_order, customer_orders
 from shopgraph.errors import NotFound
 from shopgraph.payments import CHECKOUT_SESSION
+from shopgraph.public_address import public_url
 from shopgraph.rate_limits import braked_order_lookup
 from shopgraph.schema.context import GraphQLContext
 from shopgraph.schema.inputs import given
@@ -55,6 +56,7 @@ class OrderMutation:
                 config=await context.config(),
                 settings=context.runtime.settings,
                 default_stripe_mode=DEFAULT_STRIPE_MODE,
+                public_url=public_url(context.runtime.settings, context.request),
                 idempotency_key=input.idempotency_key,
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +27,8 @@ class Project(Base):
     name: Mapped[str] = mapped_column(String(200))
     catalog_version: Mapped[int] = mapped_column(BigInteger, default=1)
     settings_version: Mapped[int] = mapped_column(BigInteger, default=1)
+    # Signs the hosted order links; never shown, never sent.
+    order_link_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_ms)
 
 

@@ -17,7 +17,7 @@ from shopgraph.db.state import ProjectState
 from shopgraph.domain.checkout.error_codes import CheckoutErrorCode
 from shopgraph.domain.checkout.placing import place_order
 from shopgraph.domain.checkout.requests import CheckoutRequest, validate_request
-from shopgraph.domain.error_codes import ErrorCode
+from shopgraph.domain.checkout.return_urls import default_returns
 from shopgraph.domain.orders.reads import OrderWithItems, load_order
 from shopgraph.domain.orders.transitions import cancel_unpaid
 from shopgraph.domain.stores.config import StoreConfig
@@ -25,7 +25,7 @@ from shopgraph.domain.stores.credentials import credentials_for
 from shopgraph.errors import Conflict, DomainError, InvalidInput, PaymentProviderError
 from shopgraph.ids import now_ms
 from shopgraph.observe.metrics import ORDERS_CREATED
-from shopgraph.payments import CHECKOUT_SESSION, PaymentRequest, PaymentSession, Provider, provider_for
+from shopgraph.payments import PaymentRequest, PaymentSession, Provider, provider_for
 from shopgraph.settings import Settings
 
 MANUAL_INSTRUCTIONS = "Pay on delivery: the order is confirmed and will be paid when it arrives."
@@ -105,13 +105,15 @@ async def checkout(
     config: StoreConfig,
     settings: Settings,
     default_stripe_mode: str,
+    public_url: str,
     idempotency_key: str | None = None,
 ) -> CheckoutResult:
     """Places the order in one unit of work, asks the provider for a payment outside it, then records that. A manual
     payment, which asks nobody, is recorded in the order's own unit of work.
 
     `fields` are the CHECKOUT_FIELDS as the door found them; a replay (same Idempotency-Key, same request) answers
-    with the order and payment of the first time.
+    with the order and payment of the first time. `public_url` is the address shopgraph is reached at, the base of
+    the hosted pages that omitted successUrl / cancelUrl default to.
     """
     request = validate_request(fields)
     project_id = project.project_id
@@ -124,16 +126,14 @@ async def checkout(
                 return replay
             credentials, settings_row = await credentials_for(session, project_id)
             mode = credentials.stripe_mode or default_stripe_mode
-            if (
-                config.payment_provider == Provider.STRIPE
-                and mode == CHECKOUT_SESSION
-                and not (request.success_url or settings_row.storefront_url)
-            ):
-                raise InvalidInput(
-                    "successUrl: required for a Stripe Checkout Session (or set the project's storefront_url)",
-                    code=ErrorCode.INVALID_URL,
-                    field="successUrl",
-                )
+            returns = await default_returns(
+                session,
+                project_id,
+                project.slug,
+                storefront_url=settings_row.storefront_url,
+                public_url=public_url,
+                needed=not (request.success_url and request.cancel_url),
+            )
             provider = provider_for(config.payment_provider, credentials, settings, mode=mode)
 
             async def pay_locally(order: Order) -> None:
@@ -146,7 +146,7 @@ async def checkout(
                 request,
                 config=config,
                 provider=config.payment_provider,
-                storefront_url=settings_row.storefront_url,
+                returns=returns,
                 ttl_minutes=settings_row.pending_order_ttl_minutes,
                 idempotency_key=idempotency_key,
                 project_slug=project.slug,

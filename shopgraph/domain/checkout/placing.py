@@ -19,6 +19,7 @@ from shopgraph.domain.catalog.inventory import StockLine, take_stock
 from shopgraph.domain.catalog.snapshot import bump_catalog_version
 from shopgraph.domain.checkout.error_codes import CheckoutErrorCode
 from shopgraph.domain.checkout.requests import CheckoutRequest
+from shopgraph.domain.checkout.return_urls import DefaultReturns
 from shopgraph.domain.events.merchant_events import EventType, emit
 from shopgraph.domain.events.outbox import Topic, enqueue_order_email
 from shopgraph.domain.orders.order_events import order_data
@@ -68,7 +69,7 @@ async def place_order(
     *,
     config: StoreConfig,
     provider: str,
-    storefront_url: str | None,
+    returns: DefaultReturns,
     ttl_minutes: int,
     idempotency_key: str | None,
     project_slug: str | None = None,
@@ -92,6 +93,7 @@ async def place_order(
         raise coupons.refused(priced.coupon_problem, "couponCode")
     now = now_ms()
     order_id = new_id("ord")
+    urls = returns.for_order(order_id, request.success_url, request.cancel_url)
     await take_stock(
         session,
         project_id,
@@ -124,8 +126,8 @@ async def place_order(
         billing_address=request.billing_address,
         cart_id=cart.id,
         provider=provider,
-        success_url=request.success_url or storefront_url,
-        cancel_url=request.cancel_url or storefront_url,
+        success_url=urls.success,
+        cancel_url=urls.cancel,
         idempotency_key=idempotency_key,
         request_fingerprint=request.fingerprint(),
         expires_at=now + ttl_minutes * 60_000 if online else None,

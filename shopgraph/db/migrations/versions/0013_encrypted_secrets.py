@@ -1,6 +1,6 @@
 """provider and webhook signing secrets encrypted at rest
 
-Revision ID: 0010
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-02 15:00:00
 
@@ -18,7 +18,7 @@ from alembic import op
 
 from shopgraph.db.encryption import Keyring, keyring_for
 
-revision = "0010"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,68 @@
+"""The order page: opened by its signed link, or by the email the order was placed with."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from shopgraph.db.models import Project
+from shopgraph.domain.orders.links import order_token_matches
+from shopgraph.domain.orders.reads import OrderWithItems, customer_order, load_order
+from shopgraph.domain.stores.access import project_from_slug
+from shopgraph.errors import DomainError
+from shopgraph.money import symbol, to_decimal
+from shopgraph.runtime import Runtime
+
+
+def _money(minor: int | None, currency: str) -> str:
+    return "" if minor is None else f"{symbol(currency)}{to_decimal(minor, currency)}"
+
+
+@cache
+def templates() -> Environment:
+    environment = Environment(loader=PackageLoader("shopgraph.storefront"), autoescape=select_autoescape(default=True))
+    environment.filters["money"] = _money
+    return environment
+
+
+def _render(name: str, status: int = 200, **values: object) -> HTMLResponse:
+    response = HTMLResponse(templates().get_template(name).render(**values), status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def order_page(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    slug, order_id = request.path_params["project_slug"], request.path_params["order_id"]
+    token, email = request.query_params.get("t"), request.query_params.get("email")
+    try:
+        project = await project_from_slug(runtime.state, slug, None, require_key=False)
+    except DomainError:
+        return _render("not_found.html", 404, slug=slug)
+    found: OrderWithItems | None = None
+    async with runtime.database.read() as session:
+        if token:
+            secret = await session.scalar(select(Project.order_link_secret).where(Project.id == project.project_id))
+            if secret and order_token_matches(secret, order_id, token):
+                found = await load_order(session, project.project_id, order_id)
+        elif email:
+            try:
+                found = await customer_order(session, project.project_id, order_id, email)
+            except DomainError:
+                found = None
+    if found is None:
+        refused = bool(token or email)
+        return _render(
+            "order_email.html",
+            404 if refused else 200,
+            slug=slug,
+            order_id=order_id,
+            email=email or "",
+            refused=refused,
+        )
+    return _render("order.html", slug=slug, order=found.order, items=found.items)
