@@ -131,6 +131,7 @@ def _checkout_statements(runtime: Runtime, lines: int) -> list[str]:
     wake = ["SELECT pg_notify"] if not runtime.database.is_sqlite else []
     return [
         "SELECT store_settings",  # the provider's credentials, the storefront URL, the order lifetime
+        "SELECT projects",  # the order-link secret: no successUrl given, so the hosted order page is the default
         "SELECT carts",  # the cart and its lines priced from the catalog, in one statement
         *["UPDATE products"] * lines,  # stock taken: conditional, RETURNING the low-stock flag
         "INSERT order_counters",  # the next number: ON CONFLICT DO UPDATE ... RETURNING

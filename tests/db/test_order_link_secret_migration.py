@@ -1,4 +1,4 @@
-"""Migration 0014 gives every project that already exists a link secret of its own."""
+"""Migration 0013 gives every project that already exists a link secret of its own."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def test_existing_projects_get_distinct_secrets(tmp_path: Path) -> None:
     # given: a database from before the secret, with two projects
     path = tmp_path / "old.db"
     url = f"sqlite+aiosqlite:///{path}"
-    upgrade_database(url, "0013")
+    upgrade_database(url, "0012")
     with sqlite3.connect(path) as connection:
         connection.executemany(
             "INSERT INTO projects (id, slug, name, catalog_version, settings_version, created_at)"

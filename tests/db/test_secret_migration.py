@@ -1,4 +1,4 @@
-"""Migration 0013 encrypts the secrets stored before it, keeps every row (SQLite rebuilds the tables it changes),
+"""Migration 0014 encrypts the secrets stored before it, keeps every row (SQLite rebuilds the tables it changes),
 and its downgrade gives the plain values back."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from shopgraph.domain.stores.projects import create_project
 from shopgraph.ids import new_id, now_ms
 from tests.support.databases import POSTGRES_ADMIN_URL, TEST_ENCRYPTION_KEY, selected_backends
 
-BEFORE = "0012"  # the revision before 0013
+BEFORE = "0013"  # the revision before 0014
 STRIPE_SECRET = "sk_test_MigratedSecret4242"
 WEBHOOK_SECRET = "whsec_MigratedEndpointSecret4242"
 
@@ -55,7 +55,7 @@ def _keys(url: str) -> tuple[str, ...]:
 
 async def _plain_secrets_as_before(url: str) -> tuple[str, str]:
     """A store and an endpoint (with a delivery that references it), their secrets written as plain text, as
-    every version before 0013 stored them."""
+    every version before 0014 stored them."""
     database = Database(url, _keys(url))
     try:
         async with database.write() as session:

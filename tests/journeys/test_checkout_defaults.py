@@ -12,6 +12,7 @@ from shopgraph.domain.orders.links import order_token, order_token_matches
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.stripe_fake import StripeFake
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store, make_store
 from tests.support.payments import PROVIDER_SETTINGS, STOREFRONT, checkout_one_mug
 
@@ -24,7 +25,12 @@ NO_STOREFRONT = {
 @pytest.fixture
 def settings(request: pytest.FixtureRequest, database_url: str, stripe_fake: StripeFake) -> Settings:
     public_url = getattr(request, "param", None)
-    return Settings(database_url=database_url, stripe_api_base=stripe_fake.url, public_url=public_url)
+    return Settings(
+        database_url=database_url,
+        encryption_keys=encryption_keys_for(database_url),
+        stripe_api_base=stripe_fake.url,
+        public_url=public_url,
+    )
 
 
 async def _link_secret(runtime: Runtime, store: Store) -> str:

@@ -8,6 +8,7 @@ import pytest
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.fakes.stripe_fake import StripeFake, stripe_checkout_session, stripe_event
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import make_store
 from tests.support.payments import PROVIDER_SETTINGS, checkout_one_mug, post_stripe_event
 
@@ -19,7 +20,9 @@ NO_STOREFRONT = {
 
 @pytest.fixture
 def settings(database_url: str, stripe_fake: StripeFake) -> Settings:
-    return Settings(database_url=database_url, stripe_api_base=stripe_fake.url)
+    return Settings(
+        database_url=database_url, encryption_keys=encryption_keys_for(database_url), stripe_api_base=stripe_fake.url
+    )
 
 
 async def test_the_success_url_shows_the_order_paid(

@@ -1,7 +1,7 @@
 """provider and webhook signing secrets encrypted at rest
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 15:00:00
 
 The columns become TEXT (a Fernet token is longer than the secret), and every value stored so far is encrypted
@@ -18,8 +18,8 @@ from alembic import op
 
 from shopgraph.db.encryption import Keyring, keyring_for
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
