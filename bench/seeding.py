@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
@@ -46,8 +47,12 @@ def shopgraph_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-c", "from shopgraph.cli import main; main()"]
 
 
+# PostgreSQL needs an encryption key for stored secrets; one per bench run is enough (SQLite keeps a key file).
+_ENCRYPTION_KEY = os.environ.get("SHOPGRAPH_ENCRYPTION_KEY") or Fernet.generate_key().decode()
+
+
 def cli_env(database_url: str) -> dict[str, str]:
-    return {**os.environ, "SHOPGRAPH_DATABASE_URL": database_url}
+    return {**os.environ, "SHOPGRAPH_DATABASE_URL": database_url, "SHOPGRAPH_ENCRYPTION_KEY": _ENCRYPTION_KEY}
 
 
 def server_env(database_url: str) -> dict[str, str]:
