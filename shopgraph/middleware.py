@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopgraph.db.faults import RETRY_AFTER_SECONDS, is_storage_fault
 from shopgraph.errors import DomainError
+from shopgraph.unstorable_text import NUL, UNSTORABLE_MESSAGE, is_unstorable_text
 
 log = logging.getLogger("shopgraph")
 
@@ -74,6 +75,9 @@ class RequestGuard:
                 send, 414, "QUERY_TOO_LONG", f"the query string is longer than {self.max_query} bytes", [id_header]
             )
             return
+        if NUL in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await send_json_error(send, 400, "INVALID_INPUT", f"path and query: {UNSTORABLE_MESSAGE}", [id_header])
+            return
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
                 await send_json_error(
@@ -117,6 +121,11 @@ class RequestGuard:
         except Exception as error:
             if _caused_by(error, ClientLeft):
                 log.info("client left before sending its whole body (request id %s)", request_id)
+                return
+            if is_unstorable_text(error):
+                log.info("text the database cannot store refused (request id %s)", request_id)
+                if not started:
+                    await send_json_error(send, 400, "INVALID_INPUT", UNSTORABLE_MESSAGE, [id_header])
                 return
             if is_storage_fault(error):
                 log.warning("storage unavailable: %s (request id %s)", type(error).__name__, request_id)

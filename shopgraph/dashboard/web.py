@@ -15,9 +15,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shopgraph.domain.stores.dashboard_sessions import IDLE_MS, SignedIn, signed_in
+from shopgraph.errors import InvalidInput
 from shopgraph.explore.pages import CONTENT_SECURITY_POLICY
 from shopgraph.money import symbol, to_decimal
 from shopgraph.runtime import Runtime
+from shopgraph.unstorable_text import UNSTORABLE_MESSAGE, nul_location
 
 COOKIE = "shopgraph_dashboard"
 PREFIX = "/dashboard"
@@ -116,7 +118,11 @@ async def form_of(request: Request) -> dict[str, str]:
     if len(body) > MAX_FORM_BYTES:
         return {}
     parsed = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-    return {name: values[-1] for name, values in parsed.items()}
+    form = {name: values[-1] for name, values in parsed.items()}
+    where = nul_location(form)
+    if where:
+        raise InvalidInput(f"{where}: {UNSTORABLE_MESSAGE}", field=where)
+    return form
 
 
 def csrf_ok(me: SignedIn, form: dict[str, str]) -> bool:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from shopgraph.domain.fields import camel
 from shopgraph.errors import InvalidInput
+from shopgraph.unstorable_text import UNSTORABLE_MESSAGE, nul_location
 
 _CAMEL_HUMP = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -27,6 +28,9 @@ async def json_object(request: Request, *, required: bool = True) -> dict[str, A
         raise InvalidInput("the body is not valid JSON", code="INVALID_JSON") from exc
     if not isinstance(body, dict):
         raise InvalidInput("the body must be a JSON object", code="INVALID_BODY")
+    where = nul_location(body)
+    if where:
+        raise InvalidInput(f"{where}: {UNSTORABLE_MESSAGE}", field=where)
     return body
 
 

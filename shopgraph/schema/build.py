@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from shopgraph.schema.extensions import DomainErrors, OneOperation
+from shopgraph.schema.extensions import DomainErrors, NoNulText, OneOperation
 from shopgraph.settings import Settings
 
 
@@ -33,6 +33,7 @@ def build_schema(settings: Settings, query: type, mutation: type | None = None) 
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         ValidationCache,
         OneOperation,
+        NoNulText,
         DomainErrors,
     ]
     if not settings.graphql_introspection:

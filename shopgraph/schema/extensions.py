@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError, OperationDefinitionNode, StringValueNode, Visitor, visit
 from strawberry.extensions import SchemaExtension
 
 from shopgraph.db.faults import is_storage_fault
 from shopgraph.errors import DomainError, TooManyAttempts
+from shopgraph.unstorable_text import NUL, UNSTORABLE_MESSAGE, is_unstorable_text, nul_location
 
 log = logging.getLogger("shopgraph.graphql")
 
@@ -41,6 +42,10 @@ class DomainErrors(SchemaExtension):
         if original is None or isinstance(original, GraphQLError):
             # No resolver ran: a request error such as a variable GraphQL could not coerce, whose message is the answer.
             return error
+        if is_unstorable_text(original):
+            return GraphQLError(
+                UNSTORABLE_MESSAGE, nodes=error.nodes, path=error.path, extensions={"code": "INVALID_INPUT"}
+            )
         if isinstance(original, DomainError):
             extensions = {"code": original.code}
             if original.field:
@@ -61,4 +66,39 @@ class OneOperation(SchemaExtension):
             if len(operations) > 1:
                 error = GraphQLError("Must provide operation name if query contains multiple operations.")
                 context.pre_execution_errors = [*(context.pre_execution_errors or []), error]
+        yield
+
+
+class _NulLiterals(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[StringValueNode] = []
+
+    def enter_string_value(self, node: StringValueNode, *_: object) -> None:
+        if NUL in node.value:
+            self.found.append(node)
+
+
+class NoNulText(SchemaExtension):
+    """Text holding a NUL, in a literal or a variable, is refused before anything runs: PostgreSQL cannot store it."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        errors: list[GraphQLError] = []
+        if context.graphql_document is not None:
+            literals = _NulLiterals()
+            visit(context.graphql_document, literals)
+            errors += [
+                GraphQLError(UNSTORABLE_MESSAGE, nodes=[node], extensions={"code": "INVALID_INPUT"})
+                for node in literals.found
+            ]
+        where = nul_location(context.variables or {})
+        if where:
+            errors.append(
+                GraphQLError(
+                    f"variables.{where}: {UNSTORABLE_MESSAGE}", extensions={"code": "INVALID_INPUT", "field": where}
+                )
+            )
+        if errors:
+            context.pre_execution_errors = [*(context.pre_execution_errors or []), *errors]
         yield

@@ -196,11 +196,11 @@ async def test_a_coupon_request_without_a_code_is_a_400(
     assert applied.status_code == validated.status_code == 400
 
 
-@pytest.mark.parametrize("code", ["SAVE\u000010", "\u00b0\u0087\u009bH\u0000m'", "save 10", "ÿ" * 64])
+@pytest.mark.parametrize("code", ["save 10", "ÿ" * 64, "SAVE-10-ÿ"])
 async def test_a_code_no_coupon_could_have_is_not_found_and_changes_nothing(
     client: httpx.AsyncClient, demo: Store, cart_url: str, code: str
 ) -> None:
-    # given: codes with characters no coupon has (NUL among them, which PostgreSQL cannot even take)
+    # given: codes with characters no coupon has (NUL, which no database stores, is tests/test_nul_text.py's)
     before = await cart_state(client, demo, cart_url)
 
     # when
