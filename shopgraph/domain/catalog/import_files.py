@@ -37,6 +37,7 @@ from shopgraph.domain.catalog.import_records import (
     variant_record,
 )
 from shopgraph.domain.catalog.names import ATTRIBUTE_NAME
+from shopgraph.unstorable_text import NUL, UNSTORABLE_MESSAGE, nul_location
 
 # JSON
 
@@ -58,6 +59,9 @@ def records_from_json(text: str, currency: str) -> list[ImportRecord]:
 def _json_record(item: object, location: str, currency: str) -> ImportRecord:
     if not isinstance(item, dict):
         return RejectedRecord(location, (Rejection(location, "", "must be an object"),))
+    where = nul_location(item)
+    if where:
+        return RejectedRecord(location, (Rejection(location, where, UNSTORABLE_MESSAGE),))
     reader = FieldReader(location, currency)
     for key in sorted(set(item) - JSON_PRODUCT_KEYS):
         reader.reject(key, "unknown field")
@@ -275,6 +279,14 @@ def _numbered_rows(file: IO[str]) -> Iterator[tuple[int, list[str]]]:
 
 def _csv_record(header: _CsvHeader, rows: list[_CsvRow], currency: str) -> ImportRecord:
     first = rows[0]
+    unstorable = tuple(
+        Rejection(row.location, column, UNSTORABLE_MESSAGE)
+        for row in rows
+        for column, cell in row.cells.items()
+        if NUL in cell
+    )
+    if unstorable:
+        return RejectedRecord(first.location, unstorable)
     reader = FieldReader(first.location, currency)
     for row in rows[1:]:
         _check_repeated_product_cells(header, first, row, reader.at(row.location))

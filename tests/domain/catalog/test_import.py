@@ -462,3 +462,30 @@ def test_the_import_command_loads_the_sample_csv_and_prints_a_summary(tmp_path: 
     assert unknown_project.returncode == 2
     assert "no-such-shop" in unknown_project.stderr
     assert "Traceback" not in unknown_project.stderr
+
+
+async def test_text_with_nul_is_rejected_by_its_record_and_field(runtime: Runtime, client: httpx.AsyncClient) -> None:
+    # given: NUL, which PostgreSQL cannot store, in a JSON field, a variant's field and a CSV cell
+    store = await make_store(runtime, "shop")
+    document = [
+        {"slug": "good-cap", "name": "Good Cap", "price": 20},
+        {"slug": "nul-cap", "name": "Nul\x00Cap", "price": 20},
+        {"slug": "sized-cap", "name": "Sized Cap", "price": 5, "variants": [{"sku": "CAP\x00-1", "price": 5}]},
+    ]
+    csv_text = "slug,name,price,stock\nenamel-mug,Enamel Mug,14.50,40\nnul-mug,Nul\x00Mug,14.50,40\n"
+
+    # when
+    from_json = await import_products(runtime.database, store.id, records_from_json(json.dumps(document), "USD"))
+    from_csv = await import_csv(runtime, store, csv_text)
+
+    # then
+    assert counts(from_json) == (1, 0, 0, 2)
+    assert [str(rejection) for rejection in from_json.rejections] == [
+        "index 1: name: text must not contain a NUL character",
+        "index 2: variants[0].sku: text must not contain a NUL character",
+    ]
+    assert counts(from_csv) == (1, 0, 0, 1)
+    assert [str(rejection) for rejection in from_csv.rejections] == [
+        "line 3: name: text must not contain a NUL character"
+    ]
+    assert set(await product_ids(client, store)) == {"good-cap", "enamel-mug"}
