@@ -288,11 +288,11 @@ async def measure(
             finally:
                 stop(worker)
             result = delays(fast, receiver)
-            arrivals = receiver.seen()
-            last = max(arrivals.values(), default=worker_started)
-            result["backlog_events_per_second"] = (
-                round(len(arrivals) / (last - worker_started), 1) if arrivals else None
-            )
+            arrivals = sorted(receiver.seen().values())
+            if len(arrivals) > 1:
+                # From the first arrival to the last: the worker process's start-up is not delivery time.
+                result["backlog_events_per_second"] = round((len(arrivals) - 1) / (arrivals[-1] - arrivals[0]), 1)
+                result["backlog_seconds_to_first_arrival"] = round(arrivals[0] - worker_started, 2)
             return result
         # On SQLite the worker runs in the API process (one process writes); on PostgreSQL in a process of its own,
         # woken by NOTIFY.
