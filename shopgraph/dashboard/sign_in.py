@@ -11,7 +11,6 @@ from shopgraph.dashboard.web import (
     clear_session_cookie,
     csrf_ok,
     current,
-    form_of,
     redirect,
     refused,
     render,
@@ -20,6 +19,7 @@ from shopgraph.dashboard.web import (
 )
 from shopgraph.domain.stores.dashboard_sessions import sign_in, sign_out
 from shopgraph.errors import DomainError
+from shopgraph.forms import form_of
 from shopgraph.rate_limits import RequestLimiter
 
 FAILED_SIGN_INS = "10/minute"

@@ -8,23 +8,21 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shopgraph.domain.stores.dashboard_sessions import IDLE_MS, SignedIn, signed_in
-from shopgraph.errors import InvalidInput
 from shopgraph.explore.pages import CONTENT_SECURITY_POLICY
+from shopgraph.forms import form_of
 from shopgraph.money import symbol, to_decimal
 from shopgraph.runtime import Runtime
-from shopgraph.unstorable_text import UNSTORABLE_MESSAGE, nul_location
 
 COOKIE = "shopgraph_dashboard"
 PREFIX = "/dashboard"
 STATIC_DIRECTORY = Path(__file__).resolve().parent / "static"
-MAX_FORM_BYTES = 256 * 1024
 
 Page = Callable[[Request, SignedIn], Awaitable[Response]]
 
@@ -110,19 +108,6 @@ def clear_session_cookie(request: Request, response: Response) -> None:
 async def current(request: Request) -> SignedIn | None:
     async with runtime_of(request).database.write() as session:
         return await signed_in(session, request.cookies.get(COOKIE))
-
-
-async def form_of(request: Request) -> dict[str, str]:
-    """An urlencoded form body: the last value of each field."""
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        return {}
-    parsed = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-    form = {name: values[-1] for name, values in parsed.items()}
-    where = nul_location(form)
-    if where:
-        raise InvalidInput(f"{where}: {UNSTORABLE_MESSAGE}", field=where)
-    return form
 
 
 def csrf_ok(me: SignedIn, form: dict[str, str]) -> bool:

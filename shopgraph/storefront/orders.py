@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from shopgraph.db.models import Project
 from shopgraph.domain.orders.links import order_token_matches
 from shopgraph.domain.orders.reads import OrderWithItems, customer_order, load_order
 from shopgraph.domain.stores.access import project_from_slug
 from shopgraph.errors import DomainError
-from shopgraph.money import symbol, to_decimal
 from shopgraph.runtime import Runtime
-
-
-def _money(minor: int | None, currency: str) -> str:
-    return "" if minor is None else f"{symbol(currency)}{to_decimal(minor, currency)}"
-
-
-@cache
-def templates() -> Environment:
-    environment = Environment(loader=PackageLoader("shopgraph.storefront"), autoescape=select_autoescape(default=True))
-    environment.filters["money"] = _money
-    return environment
-
-
-def _render(name: str, status: int = 200, **values: object) -> HTMLResponse:
-    response = HTMLResponse(templates().get_template(name).render(**values), status_code=status)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+from shopgraph.storefront.render import no_store
+from shopgraph.storefront.render import render as _render
 
 
 async def order_page(request: Request) -> Response:
@@ -43,7 +23,7 @@ async def order_page(request: Request) -> Response:
     try:
         project = await project_from_slug(runtime.state, slug, None, require_key=False)
     except DomainError:
-        return _render("not_found.html", 404, slug=slug)
+        return no_store(slug)
     found: OrderWithItems | None = None
     async with runtime.database.read() as session:
         if token:
