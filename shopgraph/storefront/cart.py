@@ -71,7 +71,8 @@ async def _cart(store: Store, cart_id: CartId | None) -> CartView | None:
 
 def _cart_page(slug: str, cart: CartView | None, status: int = 200, **shown_values: object) -> Response:
     values = {"error": "", "coupon_error": "", "coupon_code": "", **shown_values}
-    return render("cart.html", status, slug=slug, cart=cart, issue_text=ISSUE_TEXT, **values)
+    purchasable = bool(cart and cart.lines and all(line.purchasable for line in cart.lines))
+    return render("cart.html", status, slug=slug, cart=cart, checkout=purchasable, issue_text=ISSUE_TEXT, **values)
 
 
 async def cart_page(request: Request) -> Response:
