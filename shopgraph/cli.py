@@ -119,6 +119,7 @@ Demo store {state}.
   GraphiQL     {base}/graphql?headers={_bearer_header(public_key)}
   admin        {base}/admin/graphql   (paste the secret key in the headers pane)
   dashboard    {base}/dashboard/login
+  storefront   {base}/store/{DEMO_SLUG}/
   REST         {base}/api/v1/public/projects/{DEMO_SLUG}/ecommerce/products?token={public_key}
   REST         {base}/api/v1/ecommerce/products?token={public_key}
   OpenAPI      {base}/api/v1/openapi.json

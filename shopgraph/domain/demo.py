@@ -158,6 +158,7 @@ PRODUCTS: list[dict[str, Any]] = [
 ]
 
 DAY_MS = 24 * 60 * 60 * 1000
+DEMO_IMAGE = "/static/store/demo-product.svg"
 
 
 async def load_demo_catalog(session: AsyncSession, project_id: str) -> None:
@@ -178,7 +179,8 @@ async def load_demo_catalog(session: AsyncSession, project_id: str) -> None:
             project_id,
             slug=slug,
             category_id=category_ids[spec["category"]],
-            images=[f"https://picsum.photos/seed/{slug}/800/800"],
+            # Served by shopgraph itself, so the demo store works with no internet.
+            images=[DEMO_IMAGE],
             created_at=started - index * 60_000,
             **fields,
         )

@@ -28,7 +28,8 @@ def templates() -> Environment:
 def render(name: str, status: int = 200, **values: object) -> HTMLResponse:
     response = HTMLResponse(templates().get_template(name).render(**values), status_code=status)
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Same-origin: an order link's token never leaves in a Referer, and forms still carry their Origin.
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 
