@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from shopgraph.storefront.cart import add_to_cart, apply_coupon, cart_page, remove_line, update_line
 from shopgraph.storefront.catalog import catalog_page, product_page
-from shopgraph.storefront.checkout import checkout_page, place_order
+from shopgraph.storefront.checkout import checkout_page, confirm_razorpay, place_order
 from shopgraph.storefront.orders import order_page
 
 __all__ = ["storefront_routes"]
@@ -25,5 +25,6 @@ def storefront_routes() -> list[Route]:
         Route(f"{_STORE}/cart/coupon", apply_coupon, methods=["POST"]),
         Route(f"{_STORE}/checkout", checkout_page, methods=["GET"]),
         Route(f"{_STORE}/checkout", place_order, methods=["POST"]),
+        Route(f"{_STORE}/checkout/razorpay", confirm_razorpay, methods=["POST"]),
         Route(f"{_STORE}/orders/{{order_id}}", order_page, methods=["GET"]),
     ]

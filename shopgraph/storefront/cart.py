@@ -1,8 +1,6 @@
 """The hosted cart: adding from a product page, changing quantities, removing lines, applying a coupon.
 
-The cart id lives in an HttpOnly, SameSite=Lax cookie scoped to the store's pages, so another site's form cannot
-post to a customer's cart with it; a POST whose `Origin` names another site is refused as well. Every change goes
-through the same cart functions as the API's.
+Every change goes through the same cart functions as the API's.
 """
 
 from __future__ import annotations
@@ -11,55 +9,22 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from shopgraph.domain.carts import changes
-from shopgraph.domain.carts.reads import CartId, CartView, LineIssue, read_cart, validate_cart_id
+from shopgraph.domain.carts.reads import CartId, CartView, LineIssue, read_cart
 from shopgraph.errors import DomainError
-from shopgraph.forms import form_of
 from shopgraph.rest_compat.context import Store
 from shopgraph.storefront.catalog import product_page
+from shopgraph.storefront.posts import StorePost, cart_id_of, shown, storefront_post, to_cart
 from shopgraph.storefront.render import no_store, render, store_named
 
-CART_COOKIE = "shopgraph_cart"
-CART_COOKIE_DAYS = 30
 ISSUE_TEXT = {
     LineIssue.UNAVAILABLE: "No longer available: remove it to check out.",
     LineIssue.OUT_OF_STOCK: "Out of stock: remove it to check out.",
     LineIssue.INSUFFICIENT_STOCK: "Fewer left than you asked for.",
     LineIssue.PRICE_CHANGED: "The price has changed since you added it.",
 }
-
-
-def shown(error: DomainError) -> str:
-    """The message without its field's name, since the page shows it next to that field."""
-    return error.message.removeprefix(f"{error.field}: ") if error.field else error.message
-
-
-def cart_id_of(request: Request) -> CartId | None:
-    try:
-        return validate_cart_id(request.cookies.get(CART_COOKIE, ""))
-    except DomainError:
-        return None
-
-
-def same_site(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
-
-
-def to_cart(request: Request, slug: str, cart_id: CartId) -> Response:
-    response = RedirectResponse(f"/store/{slug}/cart", status_code=303)
-    response.set_cookie(
-        CART_COOKIE,
-        cart_id,
-        max_age=CART_COOKIE_DAYS * 86_400,
-        path=f"/store/{slug}/",
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
-    return response
 
 
 async def _cart(store: Store, cart_id: CartId | None) -> CartView | None:
@@ -88,15 +53,10 @@ def _quantity(form: dict[str, str]) -> object:
     return int(text) if text.isdigit() and len(text) < 5 else text
 
 
-async def add_to_cart(request: Request) -> Response:
-    slug = request.path_params["project_slug"]
-    store = await store_named(request)
-    if store is None:
-        return no_store(slug)
-    if not same_site(request):
-        return render("refused.html", 403, slug=slug)
-    form = await form_of(request)
-    cart_id = cart_id_of(request) or CartId(secrets.token_urlsafe(18))
+@storefront_post
+async def add_to_cart(post: StorePost) -> Response:
+    store, form = post.store, post.form
+    cart_id = post.cart_id or CartId(secrets.token_urlsafe(18))
     product_id = form.get("product_id", "")
     try:
         async with store.database.write() as session:
@@ -113,67 +73,62 @@ async def add_to_cart(request: Request) -> Response:
         snapshot = await store.catalog()
         product = snapshot.products_by_id.get(product_id)
         if product is None:
-            return render("not_found.html", 404, slug=slug, what="product")
-        request.path_params["product_slug"] = product.slug
+            return render("not_found.html", 404, slug=post.slug, what="product")
+        post.request.path_params["product_slug"] = product.slug
         return await product_page(
-            request, error=shown(refused), status=refused.status, quantity=form.get("quantity", "")
+            post.request, error=shown(refused), status=refused.status, quantity=form.get("quantity", "")
         )
-    return to_cart(request, slug, cart_id)
+    return to_cart(post, cart_id)
 
 
-Change = Callable[[Store, CartId, dict[str, str], Request], Awaitable[object]]
+Change = Callable[[Store, CartId, StorePost], Awaitable[object]]
 
 
 def cart_change(change: Change, *, coupon: bool = False) -> Callable[[Request], Awaitable[Response]]:
     """A POST that changes the customer's cart, then shows it; a refusal shows the cart unchanged with the reason."""
 
-    async def endpoint(request: Request) -> Response:
-        slug = request.path_params["project_slug"]
-        store = await store_named(request)
-        if store is None:
-            return no_store(slug)
-        if not same_site(request):
-            return render("refused.html", 403, slug=slug)
-        form = await form_of(request)
-        cart_id = cart_id_of(request)
+    async def endpoint(post: StorePost) -> Response:
+        store, cart_id = post.store, post.cart_id
         if cart_id is None:
-            return _cart_page(slug, None, 409, error="Your cart has expired; add the products again.")
+            return _cart_page(post.slug, None, 409, error="Your cart has expired; add the products again.")
         try:
-            await change(store, cart_id, form, request)
+            await change(store, cart_id, post)
         except DomainError as refused:
             cart = await _cart(store, cart_id)
             if coupon:
                 return _cart_page(
-                    slug, cart, refused.status, coupon_error=shown(refused), coupon_code=form.get("code", "")
+                    post.slug, cart, refused.status, coupon_error=shown(refused), coupon_code=post.form.get("code", "")
                 )
-            return _cart_page(slug, cart, refused.status, error=shown(refused))
-        return to_cart(request, slug, cart_id)
+            return _cart_page(post.slug, cart, refused.status, error=shown(refused))
+        return to_cart(post, cart_id)
 
-    return endpoint
+    return storefront_post(endpoint)
 
 
-async def _update(store: Store, cart_id: CartId, form: dict[str, str], request: Request) -> None:
+async def _update(store: Store, cart_id: CartId, post: StorePost) -> None:
     async with store.database.write() as session:
         await changes.update_item(
             session,
             store.project_id,
             cart_id,
-            request.path_params["item_id"],
-            quantity=_quantity(form),
+            post.request.path_params["item_id"],
+            quantity=_quantity(post.form),
             config=store.config,
         )
 
 
-async def _remove(store: Store, cart_id: CartId, form: dict[str, str], request: Request) -> None:
+async def _remove(store: Store, cart_id: CartId, post: StorePost) -> None:
     async with store.database.write() as session:
         await changes.remove_item(
-            session, store.project_id, cart_id, request.path_params["item_id"], config=store.config
+            session, store.project_id, cart_id, post.request.path_params["item_id"], config=store.config
         )
 
 
-async def _apply_coupon(store: Store, cart_id: CartId, form: dict[str, str], request: Request) -> None:
+async def _apply_coupon(store: Store, cart_id: CartId, post: StorePost) -> None:
     async with store.database.write() as session:
-        await changes.apply_coupon(session, store.project_id, cart_id, code=form.get("code", ""), config=store.config)
+        await changes.apply_coupon(
+            session, store.project_id, cart_id, code=post.form.get("code", ""), config=store.config
+        )
 
 
 update_line = cart_change(_update)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
 
-from shopgraph.db.models import Project
-from shopgraph.domain.orders.links import order_token_matches
+from shopgraph.domain.orders.links import order_link_secret, order_token_matches
 from shopgraph.domain.orders.reads import OrderWithItems, customer_order, load_order
 from shopgraph.domain.stores.access import project_from_slug
 from shopgraph.errors import DomainError
@@ -27,7 +25,7 @@ async def order_page(request: Request) -> Response:
     found: OrderWithItems | None = None
     async with runtime.database.read() as session:
         if token:
-            secret = await session.scalar(select(Project.order_link_secret).where(Project.id == project.project_id))
+            secret = await order_link_secret(session, project.project_id)
             if secret and order_token_matches(secret, order_id, token):
                 found = await load_order(session, project.project_id, order_id)
         elif email:

@@ -6,7 +6,8 @@ Fixtures:
   `runtime`, factories): they write to the same database.
 - `browser`: one Chromium for the whole run. Where `/usr/bin/chromium` is missing the browser tests skip,
   saying why; under `CI=true` they fail instead.
-- `page`: a fresh context and page whose base URL is the live server. Every request to a host that is not
+- `page`: a fresh context and page whose base URL is the live server (`watched_page` opens one on another
+  server, such as a `shopgraph serve` process). Every request to a host that is not
   loopback is aborted, and a test that made one, or whose page logged a console error or threw, fails.
   `page_watch.allow_console_error(pattern)` accepts an error a test expects.
 
@@ -20,6 +21,7 @@ import ipaddress
 import os
 import re
 from collections.abc import AsyncIterator, Generator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -132,9 +134,10 @@ def page_watch(request: pytest.FixtureRequest) -> PageWatch:
     return watch
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def page(browser: Browser, live_server: LiveServer, page_watch: PageWatch) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=live_server.url)
+@asynccontextmanager
+async def watched_page(browser: Browser, base_url: str, page_watch: PageWatch) -> AsyncIterator[Page]:
+    """A fresh context and page on `base_url` that may reach loopback only, its console errors watched."""
+    context = await browser.new_context(base_url=base_url)
 
     async def only_loopback(route: Route) -> None:
         if _is_loopback(route.request.url):
@@ -155,3 +158,9 @@ async def page(browser: Browser, live_server: LiveServer, page_watch: PageWatch)
         yield opened
     finally:
         await context.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(browser: Browser, live_server: LiveServer, page_watch: PageWatch) -> AsyncIterator[Page]:
+    async with watched_page(browser, live_server.url, page_watch) as opened:
+        yield opened

@@ -165,6 +165,18 @@ def razorpay_checkout_signature(razorpay_order_id: str, razorpay_payment_id: str
     return hmac.new(key_secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+def razorpay_modal_answer(
+    razorpay_order_id: str, payment_id: str, *, signed_payment_id: str | None = None
+) -> dict[str, str]:
+    """The modal's answer to its `handler`, signed with the fake's key secret (for `signed_payment_id`, if given)."""
+    signed = signed_payment_id or payment_id
+    return {
+        "razorpay_order_id": razorpay_order_id,
+        "razorpay_payment_id": payment_id,
+        "razorpay_signature": razorpay_checkout_signature(razorpay_order_id, signed, FAKE_KEY_SECRET),
+    }
+
+
 def razorpay_event(event: str, **entities: Mapping[str, Any]) -> dict[str, Any]:
     """An event envelope: `razorpay_event("payment.captured", payment=razorpay_payment(...))`."""
     return {

@@ -19,20 +19,21 @@ from tests.fakes.razorpay_fake import (
     sign_razorpay_event,
 )
 from tests.fakes.smtp_server import SmtpServer
-from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store
 from tests.support.outbox import outbox_count, run_worker
-from tests.support.payments import RAZORPAY_WEBHOOK_SECRET, checkout_one_mug, order_state, stock_of, store_paying_with
+from tests.support.payments import (
+    RAZORPAY_WEBHOOK_SECRET,
+    checkout_one_mug,
+    order_state,
+    settings_with_fakes,
+    stock_of,
+    store_paying_with,
+)
 
 
 @pytest.fixture
 def settings(database_url: str, razorpay_fake: RazorpayFake, smtp_server: SmtpServer) -> Settings:
-    return Settings(
-        database_url=database_url,
-        encryption_keys=encryption_keys_for(database_url),
-        razorpay_api_base=razorpay_fake.url,
-        smtp_url=smtp_server.url(),
-    )
+    return settings_with_fakes(database_url, razorpay=razorpay_fake, smtp=smtp_server)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from tests.fakes.stripe_fake import (
     stripe_event,
     stripe_payment_intent,
 )
-from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store
 from tests.support.outbox import outbox_count, run_worker
 from tests.support.payments import (
@@ -26,6 +25,7 @@ from tests.support.payments import (
     checkout_one_mug,
     order_state,
     post_stripe_event,
+    settings_with_fakes,
     stock_of,
     store_paying_with,
 )
@@ -33,12 +33,7 @@ from tests.support.payments import (
 
 @pytest.fixture
 def settings(database_url: str, stripe_fake: StripeFake, smtp_server: SmtpServer) -> Settings:
-    return Settings(
-        database_url=database_url,
-        encryption_keys=encryption_keys_for(database_url),
-        stripe_api_base=stripe_fake.url,
-        smtp_url=smtp_server.url(),
-    )
+    return settings_with_fakes(database_url, stripe=stripe_fake, smtp=smtp_server)
 
 
 @pytest.fixture

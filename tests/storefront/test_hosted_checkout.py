@@ -7,15 +7,16 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from sqlalchemy import select
 from starlette.applications import Starlette
 
+from shopgraph.db.models import Order
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
-from tests.fakes.razorpay_fake import FAKE_KEY_ID, RazorpayFake
+from tests.fakes.razorpay_fake import FAKE_KEY_ID, RazorpayFake, razorpay_modal_answer
 from tests.fakes.stripe_fake import StripeFake, stripe_checkout_session, stripe_event
-from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store, make_store, product_ids
-from tests.support.payments import PROVIDER_SETTINGS, order_state, post_stripe_event, stock_of
+from tests.support.payments import PROVIDER_SETTINGS, order_state, post_stripe_event, settings_with_fakes, stock_of
 
 CUSTOMER = {
     "email": "Ann@Example.com",
@@ -30,16 +31,13 @@ ORDER_LINK = re.compile(r"^http://testserver/store/(\w+)/orders/([^?]+)\?t=[\w-]
 
 @pytest.fixture
 def settings(database_url: str, stripe_fake: StripeFake, razorpay_fake: RazorpayFake) -> Settings:
-    return Settings(
-        database_url=database_url,
-        encryption_keys=encryption_keys_for(database_url),
-        stripe_api_base=stripe_fake.url,
-        razorpay_api_base=razorpay_fake.url,
-    )
+    return settings_with_fakes(database_url, stripe=stripe_fake, razorpay=razorpay_fake)
 
 
-def _hosted(provider: str, **extra: str) -> dict[str, str]:
-    return {**{k: v for k, v in PROVIDER_SETTINGS[provider].items() if k != "storefront_url"}, **extra}
+async def _hosted_store(runtime: Runtime, provider: str, **extra: str) -> Store:
+    """The demo store paying with `provider` and no storefront of its own, so its pages are the hosted ones."""
+    hosted = {k: v for k, v in PROVIDER_SETTINGS[provider].items() if k != "storefront_url"}
+    return await make_store(runtime, "demo", demo=True, settings={**hosted, **extra})
 
 
 async def _cart_with_mugs(client: httpx.AsyncClient, store: Store, quantity: int = 2) -> None:
@@ -90,6 +88,21 @@ async def test_field_errors_are_shown_next_to_their_field_and_keep_what_was_type
     assert "Ceramic Mug" in (await client.get("/store/demo/cart")).text
 
 
+async def test_every_field_error_is_shown_at_once(client: httpx.AsyncClient, runtime: Runtime, demo: Store) -> None:
+    await _cart_with_mugs(client, demo)
+
+    refused = await client.post(
+        "/store/demo/checkout", data={**CUSTOMER, "email": "ann-at-example", "city": "", "country": "ZZ"}
+    )
+
+    assert refused.status_code == 400
+    for field in ("email", "city", "country"):
+        assert f'id="{field}-error"' in refused.text, field
+    assert 'id="line1-error"' not in refused.text and 'id="checkout-error"' not in refused.text
+    assert 'value="ann-at-example"' in refused.text and 'value="ZZ"' in refused.text
+    assert "Ceramic Mug" in (await client.get("/store/demo/cart")).text
+
+
 async def test_a_checkout_refused_for_stock_keeps_the_form(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime, demo: Store
 ) -> None:
@@ -114,7 +127,7 @@ async def test_a_stripe_checkout_session_redirects_to_its_url_and_returns_to_the
     client: httpx.AsyncClient, runtime: Runtime, stripe_fake: StripeFake
 ) -> None:
     # given
-    store = await make_store(runtime, "demo", demo=True, settings=_hosted("stripe", stripe_mode="checkout_session"))
+    store = await _hosted_store(runtime, "stripe", stripe_mode="checkout_session")
     await _cart_with_mugs(client, store)
 
     # when
@@ -147,7 +160,7 @@ async def test_a_stripe_checkout_session_redirects_to_its_url_and_returns_to_the
 async def test_a_stripe_payment_intent_gets_a_page_with_stripes_script(
     client: httpx.AsyncClient, runtime: Runtime, stripe_fake: StripeFake
 ) -> None:
-    store = await make_store(runtime, "demo", demo=True, settings=_hosted("stripe", stripe_mode="payment_intent"))
+    store = await _hosted_store(runtime, "stripe", stripe_mode="payment_intent")
     await _cart_with_mugs(client, store)
 
     page = await client.post("/store/demo/checkout", data=CUSTOMER)
@@ -163,7 +176,7 @@ async def test_a_stripe_payment_intent_gets_a_page_with_stripes_script(
 async def test_razorpay_gets_a_page_with_the_modal_values(
     client: httpx.AsyncClient, runtime: Runtime, razorpay_fake: RazorpayFake
 ) -> None:
-    store = await make_store(runtime, "demo", demo=True, settings=_hosted("razorpay", default_currency="INR"))
+    store = await _hosted_store(runtime, "razorpay", default_currency="INR")
     await _cart_with_mugs(client, store)
 
     page = await client.post("/store/demo/checkout", data=CUSTOMER)
@@ -173,6 +186,60 @@ async def test_razorpay_gets_a_page_with_the_modal_values(
     assert f'data-key-id="{FAKE_KEY_ID}"' in page.text
     assert re.search(r'data-provider-order-id="order_\w+"', page.text), page.text
     assert 'data-currency="INR"' in page.text
+    assert 'action="/store/demo/checkout/razorpay"' in page.text
+
+
+async def _razorpay_order(client: httpx.AsyncClient, runtime: Runtime) -> str:
+    """The Razorpay order id the payment page hands the modal."""
+    store = await _hosted_store(runtime, "razorpay", default_currency="INR")
+    await _cart_with_mugs(client, store)
+    page = await client.post("/store/demo/checkout", data=CUSTOMER)
+    found = re.search(r'data-provider-order-id="(order_\w+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+async def test_the_razorpay_modal_signature_marks_the_order_paid_and_opens_it(
+    client: httpx.AsyncClient, runtime: Runtime, razorpay_fake: RazorpayFake
+) -> None:
+    # given: the modal answered with a payment and its signature
+    provider_order = await _razorpay_order(client, runtime)
+    answer = razorpay_modal_answer(provider_order, "pay_hosted1")
+
+    # when the payment page posts it back
+    confirmed = await client.post("/store/demo/checkout/razorpay", data=answer)
+
+    # then
+    assert confirmed.status_code == 303, confirmed.text
+    found = ORDER_LINK.match(confirmed.headers["location"])
+    assert found, confirmed.headers["location"]
+    assert (await order_state(runtime, found.group(2)))[1] == "paid"
+    page = await client.get(confirmed.headers["location"])
+    assert '<dd data-field="payment">paid</dd>' in page.text
+
+
+@pytest.mark.parametrize("tampering", ["another payment", "no signature", "another site"])
+async def test_a_razorpay_confirmation_that_does_not_verify_pays_nothing(
+    client: httpx.AsyncClient, runtime: Runtime, razorpay_fake: RazorpayFake, tampering: str
+) -> None:
+    # given
+    provider_order = await _razorpay_order(client, runtime)
+    answer = razorpay_modal_answer(provider_order, "pay_hosted2", signed_payment_id="pay_hosted1")
+    headers = {}
+    if tampering == "no signature":
+        answer["razorpay_signature"] = ""
+    if tampering == "another site":
+        answer["razorpay_payment_id"] = "pay_hosted1"
+        headers["Origin"] = "https://evil.example"
+
+    # when
+    refused = await client.post("/store/demo/checkout/razorpay", data=answer, headers=headers)
+
+    # then
+    assert refused.status_code == (403 if tampering == "another site" else 400), refused.text
+    async with runtime.database.read() as session:
+        states = (await session.execute(select(Order.payment_status))).scalars().all()
+    assert states == ["pending"]
 
 
 async def test_a_checkout_posted_from_another_site_places_nothing(

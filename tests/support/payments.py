@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from shopgraph.db.models import Order, Product
 from shopgraph.runtime import Runtime
-from tests.fakes.razorpay_fake import FAKE_KEY_ID, FAKE_KEY_SECRET
-from tests.fakes.stripe_fake import sign_stripe_event
+from shopgraph.settings import Settings
+from tests.fakes.razorpay_fake import FAKE_KEY_ID, FAKE_KEY_SECRET, RazorpayFake
+from tests.fakes.smtp_server import SmtpServer
+from tests.fakes.stripe_fake import StripeFake, sign_stripe_event
+from tests.support.databases import encryption_keys_for
 from tests.support.factories import Store, checkout_body, fill_cart, make_store, product_ids
 
 STRIPE_SECRET_KEY = "sk_test_shopgraph"
@@ -35,6 +38,23 @@ PROVIDER_SETTINGS = {
         "storefront_url": STOREFRONT,
     },
 }
+
+
+def settings_with_fakes(
+    database_url: str,
+    *,
+    stripe: StripeFake | None = None,
+    razorpay: RazorpayFake | None = None,
+    smtp: SmtpServer | None = None,
+) -> Settings:
+    """Settings whose provider SDKs and mail go to the given loopback fakes."""
+    return Settings(
+        database_url=database_url,
+        encryption_keys=encryption_keys_for(database_url),
+        stripe_api_base=stripe.url if stripe else None,
+        razorpay_api_base=razorpay.url if razorpay else None,
+        smtp_url=smtp.url() if smtp else None,
+    )
 
 
 async def store_paying_with(runtime: Runtime, provider: str, slug: str = "demo", **settings: str) -> Store:

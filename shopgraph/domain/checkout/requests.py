@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 
 from shopgraph.countries import is_country_code
@@ -55,6 +55,36 @@ def _text(value: object, field: str, *, limit: int, required: bool = False) -> s
     return value.strip()
 
 
+def _address_parts(value: Mapping[str, object], field: str) -> tuple[dict[str, str | None], list[InvalidInput]]:
+    """Each part of an address checked on its own, with every refusal rather than the first."""
+    checks: dict[str, Callable[[], str | None]] = {
+        "line1": lambda: _text(value.get("line1"), f"{field}.line1", limit=200, required=True),
+        "line2": lambda: _text(value.get("line2"), f"{field}.line2", limit=200),
+        "city": lambda: _text(value.get("city"), f"{field}.city", limit=100, required=True),
+        "state": lambda: _text(value.get("state"), f"{field}.state", limit=100),
+        "postal_code": lambda: _text(
+            value.get("postal_code", value.get("postalCode")), f"{field}.postal_code", limit=20
+        ),
+        "country": lambda: _text(value.get("country"), f"{field}.country", limit=2, required=True),
+    }
+    address: dict[str, str | None] = {}
+    refusals: list[InvalidInput] = []
+    for name, check in checks.items():
+        try:
+            address[name] = check()
+        except InvalidInput as refused:
+            refusals.append(refused)
+    if "country" in address and not is_country_code(address["country"]):
+        refusals.append(
+            InvalidInput(
+                f"{field}.country: {value.get('country')!r} is not an ISO 3166 country code such as US",
+                code=CheckoutErrorCode.INVALID_ADDRESS,
+                field=f"{field}.country",
+            )
+        )
+    return address, refusals
+
+
 def validate_address(value: object, field: str) -> dict[str, str] | None:
     if value is None:
         return None
@@ -69,22 +99,32 @@ def validate_address(value: object, field: str) -> dict[str, str] | None:
         raise InvalidInput(
             f"{field}: unknown fields {', '.join(sorted(unknown))}", code=CheckoutErrorCode.INVALID_ADDRESS, field=field
         )
-    address = {
-        "line1": _text(value.get("line1"), f"{field}.line1", limit=200, required=True),
-        "line2": _text(value.get("line2"), f"{field}.line2", limit=200),
-        "city": _text(value.get("city"), f"{field}.city", limit=100, required=True),
-        "state": _text(value.get("state"), f"{field}.state", limit=100),
-        "postal_code": _text(value.get("postal_code", value.get("postalCode")), f"{field}.postal_code", limit=20),
-        "country": _text(value.get("country"), f"{field}.country", limit=2, required=True),
-    }
-    if not is_country_code(address["country"]):
-        raise InvalidInput(
-            f"{field}.country: {value.get('country')!r} is not an ISO 3166 country code such as US",
-            code=CheckoutErrorCode.INVALID_ADDRESS,
-            field=f"{field}.country",
-        )
+    address, refusals = _address_parts(value, field)
+    if refusals:
+        raise refusals[0]
     address["country"] = str(address["country"]).upper()
     return {key: text for key, text in address.items() if text is not None}
+
+
+def customer_field_refusals(fields: Mapping[str, object]) -> list[InvalidInput]:
+    """Every refusal of the fields a customer types (email, name, shipping address), for a form to show at once.
+
+    The same checks `validate_request` makes, which stops at the first.
+    """
+    checks: tuple[Callable[[], object], ...] = (
+        lambda: validate_email(fields.get("email")),
+        lambda: _text(fields.get("customer_name"), "customerName", limit=200),
+    )
+    refusals: list[InvalidInput] = []
+    for check in checks:
+        try:
+            check()
+        except InvalidInput as refused:
+            refusals.append(refused)
+    address = fields.get("shipping_address")
+    if isinstance(address, Mapping):
+        refusals.extend(_address_parts(address, "shippingAddress")[1])
+    return refusals
 
 
 def _url(value: object, field: str) -> str | None:

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopgraph.db.models import Project
-from shopgraph.domain.orders.links import order_token
+from shopgraph.domain.orders.links import order_link_secret, order_token
 
 
 def hosted_store_url(public_url: str, project_slug: str) -> str:
@@ -60,5 +58,5 @@ async def default_returns(
     """The project's link secret is read only when a hosted page is going to be the default."""
     secret = None
     if needed and not storefront_url:
-        secret = await session.scalar(select(Project.order_link_secret).where(Project.id == project_id))
+        secret = await order_link_secret(session, project_id)
     return DefaultReturns(storefront_url, public_url.rstrip("/"), project_slug, secret)

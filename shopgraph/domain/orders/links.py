@@ -6,6 +6,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopgraph.db.models import Project
+
+
+async def order_link_secret(session: AsyncSession, project_id: str) -> str | None:
+    """The project's secret for signing order links."""
+    return await session.scalar(select(Project.order_link_secret).where(Project.id == project_id))
+
 
 def order_token(secret: str, order_id: str) -> str:
     return hmac.new(secret.encode(), order_id.encode(), hashlib.sha256).hexdigest()

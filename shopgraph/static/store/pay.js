@@ -1,5 +1,5 @@
-// The hosted payment step: Stripe's Payment Element or Razorpay's checkout modal, then the order page, whose
-// payment status the provider's webhook sets.
+// The hosted payment step: Stripe's Payment Element, then the order page, whose payment status the provider's
+// webhook sets; or Razorpay's checkout modal, whose signed answer is posted back so the order is paid at once.
 (function () {
   "use strict";
   var box = document.getElementById("payment");
@@ -23,7 +23,13 @@
     if (typeof Razorpay !== "function") { fail("The payment form could not be loaded."); return; }
     var modal = new Razorpay({
       key: data.keyId, order_id: data.providerOrderId, amount: data.amount, currency: data.currency,
-      handler: function () { window.location.assign(data.orderUrl); },
+      handler: function (answer) {
+        var confirmation = document.getElementById("razorpay-confirmation");
+        ["razorpay_order_id", "razorpay_payment_id", "razorpay_signature"].forEach(function (name) {
+          confirmation.elements[name].value = answer[name] || "";
+        });
+        confirmation.submit();
+      },
     });
     pay.addEventListener("click", function () { modal.open(); });
   }
