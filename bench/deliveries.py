@@ -274,7 +274,8 @@ async def measure(
     log_dir: Path,
 ) -> dict[str, Any]:
     fast = stores["fast"]
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive ends, so none is reused as the server closes it.
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         await prepare(http, fast, f"{url}/fast")
         if "slow" in stores:
