@@ -6,12 +6,12 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import WebhookAttempt, WebhookDelivery
 from shopgraph.delivery.fanout import fan_out_events
-from shopgraph.delivery.webhooks import AttemptRecorder, claim_due_deliveries
+from shopgraph.delivery.webhooks import AttemptRecorder, claim_due_deliveries, record_attempts
 from shopgraph.delivery.worker import Worker
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
@@ -187,3 +187,40 @@ async def test_attempts_recorded_together_are_each_written_only_while_their_leas
     assert records[claimed[0].id].delivery.status == "pending" and records[claimed[0].id].attempts == ()
     for item in claimed[1:]:
         assert records[item.id].delivery.status == "delivered" and len(records[item.id].attempts) == 1
+
+
+@pytest.mark.parametrize("count", [1, 6])
+async def test_accepted_attempts_are_recorded_in_the_same_few_statements_however_many(
+    runtime: Runtime, store: Store, count: int
+) -> None:
+    # given: `count` claimed deliveries of one endpoint, all accepted
+    await register(runtime, store, "https://hooks.example.com/shop")
+    await emit_events(runtime, store, count)
+    await fan_out_events(runtime.database)
+    claimed = await claim_due_deliveries(runtime.database, lease_ms=60_000)
+    assert len(claimed) == count
+    answered = Outcome(status_code=204, response_excerpt="", error=None, duration_ms=2)
+    writes: list[str] = []
+
+    def count_writes(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(" ".join(statement.split()[:3]))
+
+    engine = runtime.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count_writes)
+    try:
+        # when
+        statuses = await record_attempts(runtime.database, [(item, answered) for item in claimed], (60,))
+    finally:
+        event.remove(engine, "before_cursor_execute", count_writes)
+
+    # then: one UPDATE of the deliveries, one INSERT of the attempts, the endpoint's health once
+    assert statuses == ["delivered"] * count
+    assert sorted(writes) == [
+        "INSERT INTO webhook_attempts",
+        "UPDATE webhook_deliveries SET",
+        "UPDATE webhook_endpoints SET",
+    ]
+    records = await deliveries(runtime, store)
+    assert all(r.delivery.status == "delivered" and r.delivery.last_status_code == 204 for r in records)
+    assert sorted(len(r.attempts) for r in records) == [1] * count
