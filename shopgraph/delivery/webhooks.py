@@ -193,19 +193,9 @@ async def _record_unsent(
         .execution_options(synchronize_session=False)
     )
     if changed_rows(result) != 1:
-        log.warning("webhook delivery %s: deleted, or its lease lost, before the attempt was recorded", claimed.id)
+        _lease_lost(claimed)
         return str(values["status"])
-    session.add(
-        WebhookAttempt(
-            id=new_id("wha"),
-            delivery_id=claimed.id,
-            attempted_at=now - outcome.duration_ms,
-            duration_ms=outcome.duration_ms,
-            status_code=outcome.status_code,
-            response_excerpt=outcome.response_excerpt,
-            error=error,
-        )
-    )
+    await session.execute(insert(_ATTEMPTS), [_attempt_row(claimed, outcome, now, error)])
     if reason := await health.record_failure(session, claimed.endpoint_id, now, error, policy):
         log.warning("webhook endpoint %s %s", claimed.endpoint_id, reason)
     return str(values["status"])
@@ -236,44 +226,51 @@ async def _record_delivered(session: AsyncSession, delivered: Sequence[tuple[Cla
 
     Core statements on the tables, since this is the worker's hottest write."""
     now = now_ms()
-    deliveries = _DELIVERIES
     held = set(
         (
             await session.execute(
-                update(deliveries)
-                .where(tuple_(deliveries.c.id, deliveries.c.locked_until).in_([(c.id, c.lease) for c, _ in delivered]))
+                update(_DELIVERIES)
+                .where(
+                    tuple_(_DELIVERIES.c.id, _DELIVERIES.c.locked_until).in_([(c.id, c.lease) for c, _ in delivered])
+                )
                 .values(
-                    attempts=deliveries.c.attempts + 1,
+                    attempts=_DELIVERIES.c.attempts + 1,
                     locked_until=None,
-                    last_status_code=case({c.id: o.status_code for c, o in delivered}, value=deliveries.c.id),
+                    last_status_code=case({c.id: o.status_code for c, o in delivered}, value=_DELIVERIES.c.id),
                     last_error=None,
                     status=DeliveryStatus.DELIVERED,
                     delivered_at=now,
                 )
-                .returning(deliveries.c.id)
+                .returning(_DELIVERIES.c.id)
             )
         ).scalars()
     )
-    attempts = [
-        {
-            "id": new_id("wha"),
-            "delivery_id": claimed.id,
-            "attempted_at": now - outcome.duration_ms,
-            "duration_ms": outcome.duration_ms,
-            "status_code": outcome.status_code,
-            "response_excerpt": outcome.response_excerpt,
-            "error": None,
-        }
-        for claimed, outcome in delivered
-        if claimed.id in held
-    ]
+    recorded = [(claimed, outcome) for claimed, outcome in delivered if claimed.id in held]
     for claimed, _ in delivered:
         if claimed.id not in held:
-            log.warning("webhook delivery %s: deleted, or its lease lost, before the attempt was recorded", claimed.id)
-    if attempts:
-        await session.execute(insert(_ATTEMPTS), attempts)
-    for endpoint_id in sorted({claimed.endpoint_id for claimed, _ in delivered if claimed.id in held}):
+            _lease_lost(claimed)
+    if recorded:
+        await session.execute(
+            insert(_ATTEMPTS), [_attempt_row(claimed, outcome, now, None) for claimed, outcome in recorded]
+        )
+    for endpoint_id in sorted({claimed.endpoint_id for claimed, _ in recorded}):
         await health.record_success(session, endpoint_id, now)
+
+
+def _attempt_row(claimed: ClaimedDelivery, outcome: Outcome, now: int, error: str | None) -> dict[str, object]:
+    return {
+        "id": new_id("wha"),
+        "delivery_id": claimed.id,
+        "attempted_at": now - outcome.duration_ms,
+        "duration_ms": outcome.duration_ms,
+        "status_code": outcome.status_code,
+        "response_excerpt": outcome.response_excerpt,
+        "error": error,
+    }
+
+
+def _lease_lost(claimed: ClaimedDelivery) -> None:
+    log.warning("webhook delivery %s: deleted, or its lease lost, before the attempt was recorded", claimed.id)
 
 
 async def record_attempt(

@@ -55,6 +55,18 @@ def _text(value: object, field: str, *, limit: int, required: bool = False) -> s
     return value.strip()
 
 
+def _every_check(checks: Mapping[str, Callable[[], str | None]]) -> tuple[dict[str, str | None], list[InvalidInput]]:
+    """Runs every check, not stopping at a refusal: the values of those that passed, and every refusal."""
+    values: dict[str, str | None] = {}
+    refusals: list[InvalidInput] = []
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except InvalidInput as refused:
+            refusals.append(refused)
+    return values, refusals
+
+
 def _address_parts(value: Mapping[str, object], field: str) -> tuple[dict[str, str | None], list[InvalidInput]]:
     """Each part of an address checked on its own, with every refusal rather than the first."""
     checks: dict[str, Callable[[], str | None]] = {
@@ -67,13 +79,7 @@ def _address_parts(value: Mapping[str, object], field: str) -> tuple[dict[str, s
         ),
         "country": lambda: _text(value.get("country"), f"{field}.country", limit=2, required=True),
     }
-    address: dict[str, str | None] = {}
-    refusals: list[InvalidInput] = []
-    for name, check in checks.items():
-        try:
-            address[name] = check()
-        except InvalidInput as refused:
-            refusals.append(refused)
+    address, refusals = _every_check(checks)
     if "country" in address and not is_country_code(address["country"]):
         refusals.append(
             InvalidInput(
@@ -111,16 +117,12 @@ def customer_field_refusals(fields: Mapping[str, object]) -> list[InvalidInput]:
 
     The same checks `validate_request` makes, which stops at the first.
     """
-    checks: tuple[Callable[[], object], ...] = (
-        lambda: validate_email(fields.get("email")),
-        lambda: _text(fields.get("customer_name"), "customerName", limit=200),
+    _, refusals = _every_check(
+        {
+            "email": lambda: validate_email(fields.get("email")),
+            "customer_name": lambda: _text(fields.get("customer_name"), "customerName", limit=200),
+        }
     )
-    refusals: list[InvalidInput] = []
-    for check in checks:
-        try:
-            check()
-        except InvalidInput as refused:
-            refusals.append(refused)
     address = fields.get("shipping_address")
     if isinstance(address, Mapping):
         refusals.extend(_address_parts(address, "shippingAddress")[1])
