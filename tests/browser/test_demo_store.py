@@ -11,15 +11,8 @@ from playwright.async_api import Browser, expect
 
 from tests.browser.conftest import PageWatch, watched_page
 from tests.browser.storefront_steps import fill_cart, fill_checkout
-from tests.support.databases import TEST_ENCRYPTION_KEY
+from tests.support.cli import database_environment
 from tests.test_serve_operations import serving
-
-
-def _environment(database_url: str) -> dict[str, str]:
-    environment = {"SHOPGRAPH_DATABASE_URL": database_url}
-    if not database_url.startswith("sqlite"):
-        environment["SHOPGRAPH_ENCRYPTION_KEY"] = TEST_ENCRYPTION_KEY
-    return environment
 
 
 def _printed(stdout: str, label: str) -> str:
@@ -31,7 +24,7 @@ def _printed(stdout: str, label: str) -> str:
 async def test_a_customer_buys_from_the_store_serve_demo_prints(
     browser: Browser, page_watch: PageWatch, database_url: str, tmp_path: Path
 ) -> None:
-    with serving(tmp_path, environment=_environment(database_url)) as (base_url, _stderr):
+    with serving(tmp_path, environment=database_environment(database_url)) as (base_url, _stderr):
         stdout = (tmp_path / "stdout.txt").read_text()
         storefront, secret_key = _printed(stdout, "storefront"), _printed(stdout, "secret key")
         assert storefront == f"{base_url}/store/demo/"

@@ -19,7 +19,7 @@ from tests.browser.storefront_steps import fill_cart, fill_checkout
 from tests.fakes.razorpay_fake import FAKE_KEY_ID, RazorpayFake, razorpay_modal_answer
 from tests.fakes.stripe_fake import StripeFake, stripe_checkout_session, stripe_event
 from tests.support.factories import Store, make_store
-from tests.support.payments import PROVIDER_SETTINGS, post_stripe_event, settings_with_fakes
+from tests.support.payments import hosted_settings, post_stripe_event, settings_with_fakes
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -86,9 +86,10 @@ async def test_a_customer_pays_with_stripe_checkout_and_sees_the_order_paid(
 ) -> None:
     page_watch.allow_console_error("status of 401")  # the fake's API answers the browser's visit to the session URL
     # given: a store paying through Stripe Checkout, with no storefront of its own
-    hosted = {k: v for k, v in PROVIDER_SETTINGS["stripe"].items() if k != "storefront_url"}
     async with own_runtime(settings) as runtime:
-        store = await make_store(runtime, "demo", demo=True, settings={**hosted, "stripe_mode": "checkout_session"})
+        store = await make_store(
+            runtime, "demo", demo=True, settings=hosted_settings("stripe", stripe_mode="checkout_session")
+        )
 
     # when: the customer checks out, is sent to Stripe, and Stripe reports the session paid
     await fill_cart(page)
@@ -123,9 +124,8 @@ async def test_a_customer_pays_in_the_razorpay_modal_and_sees_the_order_paid(
     page: Page, settings: Settings, razorpay_fake: RazorpayFake
 ) -> None:
     # given: a store paying through Razorpay, with no storefront of its own
-    hosted = {k: v for k, v in PROVIDER_SETTINGS["razorpay"].items() if k != "storefront_url"}
     async with own_runtime(settings) as runtime:
-        await make_store(runtime, "demo", demo=True, settings={**hosted, "default_currency": "INR"})
+        await make_store(runtime, "demo", demo=True, settings=hosted_settings("razorpay", default_currency="INR"))
 
     async def modal_script(route: Route) -> None:
         await route.fulfill(content_type="text/javascript", body=RAZORPAY_MODAL)

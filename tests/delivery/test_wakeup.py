@@ -21,7 +21,7 @@ from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
 from tests.delivery.test_worker_crash import SHOPGRAPH, stop
 from tests.fakes.receiver import Receiver
-from tests.support.databases import TEST_ENCRYPTION_KEY
+from tests.support.cli import database_environment
 from tests.support.factories import make_store
 from tests.support.webhooks import emit_events, register
 
@@ -100,8 +100,7 @@ async def emit_events_in(session: AsyncSession, project_id: str) -> None:
 def start_slow_polling_worker(database_url: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "SHOPGRAPH_DATABASE_URL": database_url,
-        **({} if database_url.startswith("sqlite") else {"SHOPGRAPH_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY}),
+        **database_environment(database_url),
         "SHOPGRAPH_ALLOW_PRIVATE_WEBHOOK_TARGETS": "1",
         "SHOPGRAPH_WORKER_INTERVAL_SECONDS": str(POLL_SECONDS),
     }

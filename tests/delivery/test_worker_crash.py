@@ -17,7 +17,7 @@ from shopgraph.db.models import WebhookDelivery
 from shopgraph.delivery.fanout import fan_out_events
 from shopgraph.runtime import Runtime
 from tests.fakes.receiver import Receiver
-from tests.support.databases import TEST_ENCRYPTION_KEY
+from tests.support.cli import database_environment
 from tests.support.factories import make_store
 from tests.support.webhooks import emit_events, register
 
@@ -30,8 +30,7 @@ WAIT_SECONDS = 30
 def start_worker(database_url: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "SHOPGRAPH_DATABASE_URL": database_url,
-        **({} if database_url.startswith("sqlite") else {"SHOPGRAPH_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY}),
+        **database_environment(database_url),
         "SHOPGRAPH_ALLOW_PRIVATE_WEBHOOK_TARGETS": "1",
         "SHOPGRAPH_WORKER_INTERVAL_SECONDS": "0.1",
         "SHOPGRAPH_WEBHOOK_TIMEOUT_SECONDS": "1",

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.databases import TEST_ENCRYPTION_KEY
+from tests.support.cli import database_environment
 from tests.test_serve_operations import serving
 
 SEED = 20261202
@@ -26,15 +26,12 @@ SCHEMATHESIS = Path(sys.executable).parent / "st"
 
 
 def _environment(database_url: str) -> dict[str, str]:
-    environment = {
-        "SHOPGRAPH_DATABASE_URL": database_url,
+    return {
+        **database_environment(database_url),
         "SHOPGRAPH_RATE_LIMIT": "off",
         "SHOPGRAPH_FAILED_LOOKUP_LIMIT": "off",
         "SHOPGRAPH_LOG_LEVEL": "WARNING",
     }
-    if not database_url.startswith("sqlite"):
-        environment["SHOPGRAPH_ENCRYPTION_KEY"] = TEST_ENCRYPTION_KEY
-    return environment
 
 
 def test_schemathesis_finds_nothing_in_any_phase(database_url: str, tmp_path: Path) -> None:

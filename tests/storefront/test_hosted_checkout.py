@@ -16,7 +16,7 @@ from shopgraph.settings import Settings
 from tests.fakes.razorpay_fake import FAKE_KEY_ID, RazorpayFake, razorpay_modal_answer
 from tests.fakes.stripe_fake import StripeFake, stripe_checkout_session, stripe_event
 from tests.support.factories import Store, make_store, product_ids
-from tests.support.payments import PROVIDER_SETTINGS, order_state, post_stripe_event, settings_with_fakes, stock_of
+from tests.support.payments import hosted_settings, order_state, post_stripe_event, settings_with_fakes, stock_of
 
 CUSTOMER = {
     "email": "Ann@Example.com",
@@ -36,8 +36,7 @@ def settings(database_url: str, stripe_fake: StripeFake, razorpay_fake: Razorpay
 
 async def _hosted_store(runtime: Runtime, provider: str, **extra: str) -> Store:
     """The demo store paying with `provider` and no storefront of its own, so its pages are the hosted ones."""
-    hosted = {k: v for k, v in PROVIDER_SETTINGS[provider].items() if k != "storefront_url"}
-    return await make_store(runtime, "demo", demo=True, settings={**hosted, **extra})
+    return await make_store(runtime, "demo", demo=True, settings=hosted_settings(provider, **extra))
 
 
 async def _cart_with_mugs(client: httpx.AsyncClient, store: Store, quantity: int = 2) -> None:

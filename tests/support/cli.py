@@ -15,12 +15,18 @@ SHOPGRAPH = Path(sys.executable).parent / "shopgraph"
 COMMAND_TIMEOUT_SECONDS = 60
 
 
+def database_environment(database_url: str) -> dict[str, str]:
+    """The variables that point a shopgraph process at `database_url`, with the test encryption key off SQLite."""
+    environment = {"SHOPGRAPH_DATABASE_URL": database_url}
+    if not database_url.startswith("sqlite"):
+        environment["SHOPGRAPH_ENCRYPTION_KEY"] = TEST_ENCRYPTION_KEY
+    return environment
+
+
 def shopgraph_environment(database_url: str | None) -> dict[str, str]:
     environment = {name: value for name, value in os.environ.items() if not name.startswith("SHOPGRAPH_")}
     if database_url is not None:
-        environment["SHOPGRAPH_DATABASE_URL"] = database_url
-        if not database_url.startswith("sqlite"):
-            environment["SHOPGRAPH_ENCRYPTION_KEY"] = TEST_ENCRYPTION_KEY
+        environment.update(database_environment(database_url))
     return environment
 
 

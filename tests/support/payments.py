@@ -57,6 +57,11 @@ def settings_with_fakes(
     )
 
 
+def hosted_settings(provider: str, **extra: str) -> dict[str, str]:
+    """A store paying with `provider` and no storefront of its own, so its pages are shopgraph's hosted ones."""
+    return {**{k: v for k, v in PROVIDER_SETTINGS[provider].items() if k != "storefront_url"}, **extra}
+
+
 async def store_paying_with(runtime: Runtime, provider: str, slug: str = "demo", **settings: str) -> Store:
     return await make_store(runtime, slug, demo=True, settings={**PROVIDER_SETTINGS[provider], **settings})
 
