@@ -155,16 +155,17 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Keys that do not open the stored secrets stop the start, rather than fail payments one request at a time.
         await check_keys(runtime.database)
-        worker_task = (
-            asyncio.create_task(Worker(settings, runtime.database).run_forever()) if settings.run_worker else None
-        )
+        tasks = [asyncio.create_task(runtime.state.listen(), name="project states: LISTEN")]
+        if settings.run_worker:
+            tasks.append(asyncio.create_task(Worker(settings, runtime.database).run_forever(), name="worker"))
         try:
             yield
         finally:
-            if worker_task is not None:
-                worker_task.cancel()
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
-                    await worker_task
+                    await task
             await runtime.close()
 
     app = Starlette(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shopgraph.db.engine import Database
-from shopgraph.db.state import StateReader, state_reader_for
+from shopgraph.db.held_state import state_reader_for
+from shopgraph.db.state import StateReader
 from shopgraph.domain.cache import StoreCache
 from shopgraph.rate_limits import RequestLimiter, parse_limit
 from shopgraph.settings import Settings

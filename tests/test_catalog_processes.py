@@ -114,3 +114,51 @@ def test_orders_and_edits_from_any_process_show_on_every_process_within_a_second
             for process in (first, second):
                 shown_within_a_second(process, auth, "ceramic-mug", {"price": 12.75, "stock": mug["stock"] - 2})
                 shown_within_a_second(process, auth, "wool-beanie", None)
+
+
+KEY_CREATE = "mutation { apiKeyCreate(kind: PUBLIC) { apiKey { id } key userErrors { code } } }"
+KEY_REVOKE = "mutation Revoke($id: ID!) { apiKeyRevoke(id: $id) { apiKey { revokedAt } userErrors { code } } }"
+
+
+def admin(base_url: str, secret_key: str, query: str, **variables: str) -> dict[str, Any]:
+    response = httpx.post(
+        base_url + "/admin/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {secret_key}"},
+        timeout=10,
+    )
+    assert response.status_code == 200 and "errors" not in response.json(), response.text
+    return response.json()["data"]  # type: ignore[no-any-return]
+
+
+def answered_within_a_second(base_url: str, auth: dict[str, str], status: int) -> None:
+    started = time.monotonic()
+    while (got := httpx.get(base_url + PRODUCTS, headers=auth, timeout=10).status_code) != status:
+        assert time.monotonic() - started < 1.0, (base_url, got)
+        time.sleep(0.05)
+
+
+def test_a_key_made_or_revoked_through_one_process_works_or_stops_on_every_process_within_a_second(
+    database_url: str, tmp_path: Path
+) -> None:
+    with serving(tmp_path, database_url, "--demo") as (first, first_output):
+        match = re.search(r"secret key\s+(sk_\S+)", first_output.read_text())
+        assert match, first_output.read_text()
+        secret_key = match.group(1)
+        with serving(tmp_path, database_url) as (second, _):
+            # when: a new key, made through the first process
+            created = admin(first, secret_key, KEY_CREATE)["apiKeyCreate"]
+            assert created["userErrors"] == []
+            auth = {"Authorization": f"Bearer {created['key']}"}
+
+            # then
+            answered_within_a_second(first, auth, 200)
+            answered_within_a_second(second, auth, 200)
+
+            # when: both have just used it, and it is revoked through the first process
+            revoked = admin(first, secret_key, KEY_REVOKE, id=created["apiKey"]["id"])["apiKeyRevoke"]
+            assert revoked["userErrors"] == []
+
+            # then: refused by the first at once, by the second within a second
+            assert httpx.get(first + PRODUCTS, headers=auth, timeout=10).status_code == 401
+            answered_within_a_second(second, auth, 401)

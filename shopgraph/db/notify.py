@@ -37,11 +37,18 @@ def subscribe(channel: str, callback: Callback) -> Callable[[], None]:
     return lambda: _subscribers[channel].discard(callback)
 
 
-async def announce(session: AsyncSession, channel: str, payload: str = "") -> None:
+def announce_here(session: Session | AsyncSession, channel: str, payload: str = "") -> bool:
+    """Calls this process's subscribers of `channel` once `session` commits; False if that was already due."""
     pending: set[tuple[str, str]] = session.info.setdefault(_PENDING, set())
     if (channel, payload) in pending:
-        return
+        return False
     pending.add((channel, payload))
+    return True
+
+
+async def announce(session: AsyncSession, channel: str, payload: str = "") -> None:
+    if not announce_here(session, channel, payload):
+        return
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload})
 

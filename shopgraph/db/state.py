@@ -1,7 +1,8 @@
 """Reads of a project's identity and versions, made on every request and so made as cheaply as possible.
 
 On SQLite the read goes through a plain `sqlite3` connection: an indexed lookup in a local WAL database takes
-microseconds, a fraction of a trip through the async driver's thread. On PostgreSQL it is one small query.
+microseconds, a fraction of a trip through the async driver's thread. On PostgreSQL it is one small query, made
+only when `held_state.HeldStateReader` does not hold the answer.
 """
 
 from __future__ import annotations
@@ -108,6 +109,10 @@ class StateReader(Protocol):
 
     async def fetch(self, query: str, value: str) -> ProjectState | None: ...
 
+    async def listen(self) -> None:
+        """Runs for as long as the app does, keeping what the reader holds current; returns at once if it holds
+        nothing."""
+
     def close(self) -> None: ...
 
 
@@ -137,6 +142,9 @@ class SqliteStateReader:
         row = self._connect().execute(sql, (value,)).fetchone()
         return ProjectState(*row) if row else None
 
+    async def listen(self) -> None:
+        pass
+
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
@@ -153,12 +161,8 @@ class SqlStateReader:
             row = (await connection.execute(text(query), {"value": value})).first()
         return ProjectState(*row) if row else None
 
-    def close(self) -> None:
+    async def listen(self) -> None:
         pass
 
-
-def state_reader_for(database: Database) -> StateReader:
-    path = make_url(database.url).database
-    if database.is_sqlite and path and path != ":memory:":
-        return SqliteStateReader(database)
-    return SqlStateReader(database)
+    def close(self) -> None:
+        pass
