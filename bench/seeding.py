@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from bench.catalog import AISLES, DEPARTMENTS, PLENTY, ProductSpec, SeededCatalog, product_spec
@@ -215,6 +215,12 @@ async def _seed(database_url: str, slug: str, count: int, catalog: SeededCatalog
             if project_id is None:
                 raise BenchError(f"project {slug} was not created")
             await _insert_catalog(connection, project_id, count, catalog)
+        if engine.dialect.name == "postgresql":
+            # A store's tables have statistics; rows inserted in bulk a moment ago do not until autovacuum gets
+            # to them, and until then PostgreSQL plans for empty tables.
+            async with engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text("ANALYZE"))
     finally:
         await engine.dispose()
 
