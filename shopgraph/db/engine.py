@@ -98,5 +98,14 @@ class Database:
             await stack.enter_async_context(session.begin())
             yield session
 
+    async def analyze(self, tables: Sequence[str]) -> None:
+        """PostgreSQL's statistics of `tables` brought up to date now, after a bulk write, rather than when autovacuum
+        next gets to them: until then it plans queries as if the rows were not there. SQLite: nothing to do."""
+        if self.is_sqlite:
+            return
+        async with self.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -37,6 +37,7 @@ from shopgraph.errors import DomainError
 from shopgraph.ids import new_id, now_ms
 
 BATCH_SIZE = 100
+CATALOG_TABLES = ("categories", "products", "product_attributes", "variants")
 Progress = Callable[[int, int], None]
 
 
@@ -175,6 +176,8 @@ async def import_products(
             done += 1
             if progress is not None:
                 progress(done, total)
+    if summary.created and not dry_run:
+        await database.analyze(CATALOG_TABLES)
     return summary
 
 

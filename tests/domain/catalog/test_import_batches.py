@@ -7,7 +7,7 @@ import asyncio
 import io
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from shopgraph.db.models import CatalogChange, Product, Variant
 from shopgraph.domain.catalog.import_files import CsvRecords, records_from_csv
@@ -232,3 +232,21 @@ def test_a_csv_changed_between_its_two_readings_still_yields_what_it_holds() -> 
     assert [variant.sku for variant in products[2].variants] == ["ITEM-2-S", "ITEM-2-M", "ITEM-2-XL"]  # type: ignore[union-attr]
     assert isinstance(late, RejectedRecord)
     assert [str(rejection) for rejection in late.rejections] == ["line 11: slug: repeats line 5"]
+
+
+async def test_an_import_that_created_products_leaves_postgresql_with_their_statistics(runtime: Runtime) -> None:
+    if runtime.database.is_sqlite:
+        return
+
+    async def analysed_at() -> object:
+        async with runtime.database.read() as session:
+            return await session.scalar(text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'variants'"))
+
+    store = await make_store(runtime, "analysed")
+    before = await analysed_at()
+
+    summary = await import_csv(runtime, store, catalog_csv(3))
+
+    assert summary.created == 3
+    after = await analysed_at()
+    assert after is not None and (before is None or after > before)  # type: ignore[operator]
