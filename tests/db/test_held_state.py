@@ -161,9 +161,7 @@ async def test_a_served_catalog_page_costs_no_statement_once_its_state_is_held(
     await make_product(runtime, store, "Mug")
     auth = {"Authorization": f"Bearer {store.public_key}"}
     assert isinstance(runtime.state, HeldStateReader)
-    task = asyncio.create_task(runtime.state.listen())
-    try:
-        await asyncio.wait_for(runtime.state.listening.wait(), 10)
+    async with listening(runtime.state):
 
         async def page() -> httpx.Response:
             response = await client.get(PRODUCTS, headers=auth)
@@ -178,10 +176,6 @@ async def test_a_served_catalog_page_costs_no_statement_once_its_state_is_held(
 
         # then: the next page has it
         assert {product["name"] for product in (await page()).json()["products"]} == {"Mug", "Bowl"}
-    finally:
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
 
 
 @pytest.mark.parametrize(
