@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as query_depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from shopgraph.schema.extensions import DomainErrors, NoNulText, OneOperation
@@ -26,11 +28,16 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(settings: Settings, query: type, mutation: type | None = None) -> strawberry.Schema:
+    # The limits' rules are made once: `QueryDepthLimiter` and `MaxAliasesLimiter` make a new rule class per
+    # request, and a new class in the rules is a new key to `ValidationCache`, so every document was validated again.
+    limit_rules: list[type[ASTValidationRule]] = [
+        query_depth_rule(settings.graphql_max_depth, should_ignore=None),
+        max_aliases_rule(settings.graphql_max_aliases),
+    ]
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         ParserCache,
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: AddValidationRules(limit_rules),
         ValidationCache,
         OneOperation,
         NoNulText,

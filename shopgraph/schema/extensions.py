@@ -79,13 +79,19 @@ class _NulLiterals(Visitor):
             self.found.append(node)
 
 
+def _may_hold_nul(query: str) -> bool:
+    # A literal holds a NUL only if the text has one, raw or as a unicode escape; most documents have neither, and
+    # walking the document costs more than the rest of its validation once that is cached.
+    return NUL in query or "\\u" in query
+
+
 class NoNulText(SchemaExtension):
     """Text holding a NUL, in a literal or a variable, is refused before anything runs: PostgreSQL cannot store it."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         errors: list[GraphQLError] = []
-        if context.graphql_document is not None:
+        if context.graphql_document is not None and _may_hold_nul(context.query or ""):
             literals = _NulLiterals()
             visit(context.graphql_document, literals)
             errors += [

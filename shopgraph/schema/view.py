@@ -63,6 +63,7 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
         self.graphiql = graphiql
         self.cacheable_root_fields = cacheable_root_fields
         self._cacheable_bodies: LRU[bytes, bool] = LRU(512)
+        self._cacheable_queries: LRU[str, bool] = LRU(512)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -125,7 +126,13 @@ class ShopGraphQL(GraphQL[GraphQLContext, None]):
         except ValueError:
             return False
         query = data.get("query") if isinstance(data, dict) else None
-        return isinstance(query, str) and cacheable_document(query, self.cacheable_root_fields)
+        if not isinstance(query, str):
+            return False
+        # Keyed by the document, not the body: a query sent with ever new variables is parsed here once.
+        cacheable = self._cacheable_queries.get(query)
+        if cacheable is None:
+            cacheable = self._cacheable_queries.put(query, cacheable_document(query, self.cacheable_root_fields))
+        return cacheable
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return self.graphiql.render(request)
