@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left, bisect_right, insort
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate, islice
@@ -24,6 +25,8 @@ IdSet = set[str] | frozenset[str]
 # Between two products' texts in the searched string: a search for text holding it looks at every product.
 _BETWEEN = "\x00"
 _EMPTY: frozenset[str] = frozenset()
+# The ids that searches' results kept for their next asking may hold in all (about 30 bytes each).
+SEARCHES_KEPT_IDS = 250_000
 
 
 def attribute_text(value: object) -> str:
@@ -61,8 +64,11 @@ class Ordering:
     def __iter__(self) -> Iterator[ProductView]:
         return reversed(self.products) if self.descending else iter(self.products)
 
-    def top(self, count: int, products: Iterable[ProductView]) -> list[ProductView]:
+    def top(self, count: int, products: Collection[ProductView]) -> list[ProductView]:
         """The first `count` of `products` in this order."""
+        if count * 16 >= len(products):
+            # A heap keeps `count` keys in Python's hands; for a large share of the products a sort costs less.
+            return sorted(products, key=self.key, reverse=self.descending)[:count]
         pick = heapq.nlargest if self.descending else heapq.nsmallest
         return pick(count, products, key=self.key)
 
@@ -97,7 +103,8 @@ class TextScan:
     """Every product's text in one string, searched with `str.find`: a match is mapped to its product by bisection.
 
     A product whose text changed after the string was built is checked on its own until the string is rebuilt,
-    which happens on a search once enough texts have changed."""
+    which happens on a search once enough texts have changed. The results of recent searches are kept, and kept
+    exact as products change, since a storefront asks the same words again for each page and sort."""
 
     def __init__(self) -> None:
         self._text = ""
@@ -105,13 +112,46 @@ class TextScan:
         self._owners: list[str] = []
         self._built = False
         self._changed: set[str] = set()
+        self._kept: OrderedDict[str, set[str]] = OrderedDict()
+        self._kept_ids = 0
 
-    def changed(self, product_id: str) -> None:
+    def changed(self, product_id: str, product: ProductView | None) -> None:
+        """`product` (None: no product) now stands where the product with this id was, with a new text."""
         if self._built:
             self._changed.add(product_id)
+        text = product.searched_text if product is not None else None
+        for needle, found in self._kept.items():
+            before = len(found)
+            if text is not None and needle in text:
+                found.add(product_id)
+            else:
+                found.discard(product_id)
+            self._kept_ids += len(found) - before
 
-    def find(self, needle: str, products: dict[str, ProductView]) -> set[str]:
-        """The ids of the products whose text holds `needle`."""
+    @property
+    def kept_ids(self) -> int:
+        return self._kept_ids
+
+    def find(self, needle: str, products: dict[str, ProductView]) -> IdSet:
+        """The ids of the products whose text holds `needle`; the caller must not change the set."""
+        kept = self._kept.get(needle)
+        if kept is not None:
+            self._kept.move_to_end(needle)
+            return kept
+        found = self._scan(needle, products)
+        self._keep(needle, found)
+        return found
+
+    def _keep(self, needle: str, found: set[str]) -> None:
+        if len(found) > SEARCHES_KEPT_IDS // 4:
+            return
+        self._kept[needle] = found
+        self._kept_ids += len(found)
+        while self._kept_ids > SEARCHES_KEPT_IDS:
+            _, dropped = self._kept.popitem(last=False)
+            self._kept_ids -= len(dropped)
+
+    def _scan(self, needle: str, products: dict[str, ProductView]) -> set[str]:
         if _BETWEEN in needle:
             return {p.id for p in products.values() if needle in p.searched_text}
         if not self._built or len(self._changed) > max(256, len(products) // 16):
@@ -172,7 +212,7 @@ class CatalogIndex:
         if old is None or product is None or old.category_id != product.category_id:
             self._category_members.clear()
         if old is None or product is None or old.searched_text != product.searched_text:
-            self.text.changed(product_id)
+            self.text.changed(product_id, product)
 
     def _add_to_sets(self, product: ProductView) -> None:
         self.by_id[product.id] = product
@@ -257,11 +297,17 @@ class CatalogIndex:
     ) -> tuple[list[ProductView], int]:
         if start >= total:
             return [], total
-        if (start + count) * len(self.by_id) <= 4 * total * total:
+        wanted = start + count
+        walk = wanted * len(self.by_id) // total  # products met before the page ends, were matches spread evenly
+        if walk <= total:
             # Matches dense enough that walking the sort's order to the end of the page meets fewer products
-            # than ranking every candidate would.
-            return list(islice(filter(matches, ordering), start, start + count)), total
-        return ordering.top(start + count, candidates())[start:], total
+            # than ranking every candidate would. They may not be spread evenly (a search for a word names start
+            # with, sorted by name), so the walk stops at twice its expected length and ranks instead.
+            budget = 2 * walk + count
+            found = list(islice(filter(matches, islice(ordering, budget)), wanted))
+            if len(found) == wanted or budget >= len(self.by_id):
+                return found[start:], total
+        return ordering.top(wanted, candidates())[start:], total
 
 
 @dataclass(frozen=True)

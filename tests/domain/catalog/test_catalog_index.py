@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shopgraph.domain.catalog import index as catalog_index
 from shopgraph.domain.catalog.queries import ProductQuery, find_product, list_products, validate_query
 from shopgraph.domain.catalog.snapshot import (
     CatalogSnapshot,
@@ -160,9 +162,11 @@ def test_pages_after_changes_match_a_plain_scan_of_the_changed_products(
     changes: list[tuple[int, ProductView | None]],
     asked: list[ProductQuery],
 ) -> None:
-    # given
+    # given: the queries asked once before, so the searches' kept results have to follow the changes
     snapshot = CatalogSnapshot("proj", 1, "USD", products, list(CATEGORIES))
     current = {product.id: product for product in products}
+    for query in asked:
+        _check(snapshot, products, query)
 
     # when
     for version, (number, changed) in enumerate(changes, start=2):
@@ -224,6 +228,8 @@ def test_narrow_and_dense_queries_read_far_fewer_products_than_the_catalog_holds
         ProductQuery(category_id="cat_cups", sort=ProductSort.PRICE_ASC),
         ProductQuery(attributes=(("color", "GOLD"),), sort=ProductSort.NAME_ASC),
         ProductQuery(search="teapot"),
+        # The names holding it all sort after the others: matches that are dense but not spread evenly.
+        ProductQuery(search="item 9", sort=ProductSort.NAME_ASC),
         ProductQuery(in_stock=True, page=50, sort=ProductSort.PRICE_DESC),
         ProductQuery(min_price_minor=150, max_price_minor=151, sort=ProductSort.PRICE_ASC, page=3),
         ProductQuery(min_price_minor=150, max_price_minor=151, sort=ProductSort.CREATED_AT),
@@ -262,3 +268,28 @@ def test_search_stays_exact_across_many_changed_texts_and_the_rebuilds_they_caus
     for needle in ("renamed", "round 49 ", "gone", "teapot", "plain"):
         found = {p.id for p in current.values() if needle in p.search_text}
         assert snapshot.index.text.find(needle, snapshot.products_by_id) == found, needle
+
+
+def test_kept_searches_stay_exact_as_products_change_and_within_their_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    monkeypatch.setattr(catalog_index, "SEARCHES_KEPT_IDS", 600)
+    products = large_catalog(1_000)
+    snapshot = CatalogSnapshot("proj", 1, "USD", products, list(CATEGORIES))
+    current = {product.id: product for product in products}
+    needles = ["item 1", "item 2", "item 3", "item 4", "item 5", "item 6", "teapot", "renamed", "plain"]
+
+    for round in range(4):
+        # when
+        for needle in needles:
+            found = snapshot.index.text.find(needle, snapshot.products_by_id)
+
+            # then
+            assert found == {p.id for p in current.values() if needle in p.searched_text}, (round, needle)
+            assert snapshot.index.text.kept_ids <= 600
+        for product in products[round * 7 : round * 7 + 5]:
+            renamed = replace(product, search_text=f"renamed {round}\nplain")
+            current[product.id] = renamed
+            snapshot = snapshot.advanced(snapshot.version + 1, {product.id: renamed})
+        gone = products[900 + round]
+        del current[gone.id]
+        snapshot = snapshot.advanced(snapshot.version + 1, {gone.id: None})
