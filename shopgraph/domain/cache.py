@@ -12,8 +12,12 @@ from sqlalchemy import select
 from shopgraph.db.engine import Database
 from shopgraph.db.models import StoreSettings
 from shopgraph.db.state import ProjectState
-from shopgraph.domain.catalog.snapshot import CatalogSnapshot, refresh_snapshot
+from shopgraph.domain.catalog.snapshot import CatalogSnapshot, advance_snapshot, refresh_snapshot
 from shopgraph.domain.stores.config import StoreConfig
+
+# On SQLite a snapshot is advanced on the event loop's thread (`Database.read_here`) when the change log since it
+# touches at most this many products (a few milliseconds of reads at most); more go through aiosqlite's thread.
+HERE_TOUCHED = 100
 
 
 class StoreCache:
@@ -43,10 +47,17 @@ class StoreCache:
             if snapshot is not None and snapshot.version >= state.catalog_version:
                 return snapshot
             try:
-                async with self._database.read() as session:
-                    if not self._database.is_sqlite:
-                        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-                    snapshot = await refresh_snapshot(session, snapshot, state.project_id)
+                advanced = None
+                if snapshot is not None and self._database.is_sqlite:
+                    with self._database.read_here() as connection:
+                        advanced = advance_snapshot(connection.execute, snapshot, state.project_id, HERE_TOUCHED)
+                if advanced is not None:
+                    snapshot = advanced
+                else:
+                    async with self._database.read() as session:
+                        if not self._database.is_sqlite:
+                            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                        snapshot = await refresh_snapshot(session, snapshot, state.project_id)
             except BaseException:
                 # A refresh that failed halfway may have left the index half changed: the next read rebuilds it.
                 self._catalogs.pop(state.project_id, None)

@@ -8,12 +8,12 @@ version, or a version changed the whole catalog (categories, settings, imports).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select, update
+from sqlalchemy import Executable, Select, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import CatalogChange, Category, Product, ProductStatus, Project, StoreSettings, Variant
@@ -359,48 +359,62 @@ async def load_snapshot(session: AsyncSession, project_id: str) -> CatalogSnapsh
     return CatalogSnapshot(project_id, version, currency, _with_variants(products, variants), categories)
 
 
-async def refresh_snapshot(session: AsyncSession, snapshot: CatalogSnapshot | None, project_id: str) -> CatalogSnapshot:
-    """The current catalog: `snapshot` itself when it is current, advanced by the logged changes since its version
-    when the log reaches back to it (four statements, rows only for the touched products), else a new snapshot.
+Execute = Callable[[Executable], Any]  # Connection.execute or Session.execute: a Result
 
-    Call it inside one read transaction (repeatable read on PostgreSQL), so the version, the log and the rows agree."""
-    if snapshot is None:
-        return await load_snapshot(session, project_id)
-    version, currency = (await session.execute(_version_and_currency(project_id))).one()
+
+def advance_snapshot(
+    execute: Execute, snapshot: CatalogSnapshot, project_id: str, most_touched: int = MAX_TOUCHED
+) -> CatalogSnapshot | None:
+    """`snapshot` itself when it is current, else advanced by the logged changes since its version (four statements,
+    rows only for the touched products); None when the log does not reach back to it, names the whole catalog, or
+    touches more than `most_touched` products: then a new snapshot is needed.
+
+    `execute` runs a statement on a connection inside one read transaction (repeatable read on PostgreSQL), so the
+    version, the log and the rows agree. Nothing is changed until every row is read."""
+    version, currency = execute(_version_and_currency(project_id)).one()
     if version <= snapshot.version:
         return snapshot
-    if currency != snapshot.currency or version - snapshot.version > MAX_TOUCHED:
-        return await load_snapshot(session, project_id)
-    logged = (
-        await session.execute(
-            select(CatalogChange.version, CatalogChange.product_ids)
-            .where(
-                CatalogChange.project_id == project_id,
-                CatalogChange.version > snapshot.version,
-                CatalogChange.version <= version,
-            )
-            .order_by(CatalogChange.version)
+    if currency != snapshot.currency or version - snapshot.version > most_touched:
+        return None
+    logged = execute(
+        select(CatalogChange.version, CatalogChange.product_ids)
+        .where(
+            CatalogChange.project_id == project_id,
+            CatalogChange.version > snapshot.version,
+            CatalogChange.version <= version,
         )
+        .order_by(CatalogChange.version)
     ).all()
     touched: set[str] = set()
     for expected, (logged_version, product_ids) in enumerate(logged, start=snapshot.version + 1):
         if logged_version != expected or product_ids is None:
-            return await load_snapshot(session, project_id)
+            return None
         touched.update(product_ids)
-    if len(logged) != version - snapshot.version or len(touched) > MAX_TOUCHED:
-        return await load_snapshot(session, project_id)
+    if len(logged) != version - snapshot.version or len(touched) > most_touched:
+        return None
     changed: dict[str, ProductView | None] = dict.fromkeys(touched)
     ordered = sorted(touched)
     for start in range(0, len(ordered), _ID_CHUNK):
         chunk = ordered[start : start + _ID_CHUNK]
-        product_rows = (await session.execute(_products_select(project_id).where(Product.id.in_(chunk)))).all()
-        variant_rows = (await session.execute(_variants_select(project_id).where(Variant.product_id.in_(chunk)))).all()
+        product_rows = execute(_products_select(project_id).where(Product.id.in_(chunk))).all()
+        variant_rows = execute(_variants_select(project_id).where(Variant.product_id.in_(chunk))).all()
         shared = _Shared()
         variants: dict[str, list[VariantView]] = {}
         _variant_views(variant_rows, shared, variants)
         for product in _with_variants(_product_views(currency, product_rows, shared), variants):
             changed[product.id] = product
     return snapshot.advanced(version, changed)
+
+
+async def refresh_snapshot(session: AsyncSession, snapshot: CatalogSnapshot | None, project_id: str) -> CatalogSnapshot:
+    """The current catalog: `snapshot` advanced by the change log when it can be (`advance_snapshot`), else a new
+    snapshot. Call it inside one read transaction (repeatable read on PostgreSQL)."""
+    if snapshot is not None:
+        current = snapshot
+        advanced = await session.run_sync(lambda sync: advance_snapshot(sync.execute, current, project_id))
+        if advanced is not None:
+            return advanced
+    return await load_snapshot(session, project_id)
 
 
 async def bump_catalog_version(

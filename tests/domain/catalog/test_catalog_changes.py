@@ -18,6 +18,7 @@ from shopgraph.db.models import CatalogChange, ProductStatus
 from shopgraph.db.state import BY_SLUG
 from shopgraph.delivery.sweeps import CATALOG_CHANGES_KEPT_MS
 from shopgraph.delivery.worker import Worker
+from shopgraph.domain import cache as cache_module
 from shopgraph.domain.catalog import snapshot as snapshot_module
 from shopgraph.domain.catalog.admin_products import set_inventory, update_product
 from shopgraph.domain.catalog.snapshot import load_snapshot
@@ -31,6 +32,7 @@ from tests.support.factories import Store, checkout_body, fill_cart, make_catego
 @dataclass
 class Reads:
     statements: list[str] = field(default_factory=list)
+    through_aiosqlite: int = 0
     products: int = 0
     variants: int = 0
 
@@ -54,14 +56,23 @@ def catalog_reads(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         reads.statements.append(" ".join(statement.split()))
 
-    engine = runtime.database.engine.sync_engine
+    def note_aiosqlite(*_args: Any) -> None:
+        reads.through_aiosqlite += 1
+
+    engines = [runtime.database.engine.sync_engine]
+    if runtime.database.is_sqlite:
+        engines.append(runtime.database.here_engine())
     monkeypatch.setattr(snapshot_module, "_product_views", counted_products)
     monkeypatch.setattr(snapshot_module, "_variant_views", counted_variants)
-    event.listen(engine, "before_cursor_execute", note)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", note)
+    event.listen(engines[0], "before_cursor_execute", note_aiosqlite)
     try:
         yield reads
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", note)
+        event.remove(engines[0], "before_cursor_execute", note_aiosqlite)
         monkeypatch.setattr(snapshot_module, "_product_views", products_of)
         monkeypatch.setattr(snapshot_module, "_variant_views", variants_of)
 
@@ -98,6 +109,9 @@ async def test_after_an_order_the_next_read_loads_only_the_ordered_product(
     assert len(loads) == 1 and "products.id IN" in loads[0]
     assert all("FROM categories" not in statement for statement in reads.statements)
     assert len(reads.statements) <= 5
+    if runtime.database.is_sqlite:
+        # read on the event loop's thread: no statement makes the trip to aiosqlite's thread and back
+        assert reads.through_aiosqlite == 0
 
 
 async def test_a_stock_change_reloads_the_product_with_its_variants_only(
@@ -117,6 +131,28 @@ async def test_a_stock_change_reloads_the_product_with_its_variants_only(
     assert [(variant["name"], variant["stock"]) for variant in after["variants"]] == [("Brown", 0), ("Black", 4)]
     assert after["stock"] == 4 and after["in_stock"] is True
     assert (reads.products, reads.variants) == (1, 2)
+
+
+async def test_on_sqlite_a_change_of_more_products_than_are_read_on_the_loop_goes_through_aiosqlite(
+    client: httpx.AsyncClient, runtime: Runtime, demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    if not runtime.database.is_sqlite:
+        pytest.skip("PostgreSQL reads every change through asyncpg")
+    monkeypatch.setattr(cache_module, "HERE_TOUCHED", 0)
+    backpack = (await product_ids(client, demo))["leather-backpack"]
+    brown = next(variant for variant in backpack["variants"] if variant["name"] == "Brown")
+    async with runtime.database.write() as session:
+        await set_inventory(session, demo.id, variant_id=brown["id"], stock=2)
+
+    # when
+    with catalog_reads(runtime, monkeypatch) as reads:
+        after = (await page(client, demo))["leather-backpack"]
+
+    # then
+    assert [(variant["name"], variant["stock"]) for variant in after["variants"]] == [("Brown", 2), ("Black", 4)]
+    assert (reads.products, reads.variants) == (1, 2)
+    assert 0 < reads.through_aiosqlite == len(reads.statements) - 2  # the two on the loop's thread: BEGIN, version
 
 
 async def test_sold_out_price_edited_and_withdrawn_products_show_on_the_next_read(
