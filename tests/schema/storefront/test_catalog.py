@@ -11,6 +11,7 @@ from shopgraph.domain.stores.keys import generate_key
 from shopgraph.domain.stores.settings import update_store_settings
 from shopgraph.runtime import Runtime
 from shopgraph.schema import storefront
+from tests.support.calls import count_calls
 from tests.support.factories import Store, make_category, make_product, make_products, make_store
 from tests.support.graphql import data_of, execute
 
@@ -548,17 +549,6 @@ async def test_a_batch_of_two_operations_runs_both(client: httpx.AsyncClient, de
     currency, products = response.json()
     assert currency == {"data": {"storeConfig": {"defaultCurrency": "USD"}}}
     assert products["data"]["products"]["items"] == [{"slug": "classic-tee"}]
-
-
-def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str, function: Any) -> list[object]:
-    calls: list[object] = []
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        return function(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
 
 
 async def test_identical_queries_reuse_the_result(
