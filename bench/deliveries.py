@@ -12,7 +12,9 @@ in this process) answers at once. The scenarios:
   attempt runs into the 10-second timeout).
 - `slow_smtp`: every order's confirmation email goes to an SMTP server that takes 5 s a message.
 - `backlog`: `--backlog-orders` orders are placed while no worker runs; then one starts, and its delivery rate to
-  the fast receiver is measured (events/s from its start to the last arrival).
+  the fast receiver is measured (events/s from the first arrival to the last).
+- `bare`: the ceiling for `backlog`: no shopgraph, a bare httpx client on the server CPU posting as many events of
+  the same size to the same receiver, 10 in flight (the default per-endpoint limit).
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ from bench.processes import (
 )
 from bench.seeding import cli_env, fresh_database, server_env, shopgraph_command
 
-SCENARIOS = ("alone", "slow_endpoint", "slow_smtp", "backlog")
+SCENARIOS = ("alone", "slow_endpoint", "slow_smtp", "backlog", "bare")
+BARE_IN_FLIGHT = 10
 RESULTS = BENCH / "results" / "deliveries.json"
 SMTP_SECONDS = 5.0
 STALL_SECONDS = 60.0
@@ -96,7 +99,9 @@ class Receiver:
 @contextlib.contextmanager
 def receiving() -> Iterator[tuple[Receiver, str]]:
     receiver = Receiver()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, so that asyncio sets TCP_NODELAY on the connections it accepts: without it every answer waits
+    # about 40 ms (Nagle's algorithm holding its body until the client's delayed ACK of its head).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, 0))
     port = sock.getsockname()[1]
@@ -311,7 +316,25 @@ async def measure(
         return delays(fast, receiver)
 
 
+def run_bare(args: argparse.Namespace) -> dict[str, Any]:
+    print("bare", flush=True)
+    with receiving() as (receiver, url):
+        count, in_flight = str(args.backlog_orders), str(BARE_IN_FLIGHT)
+        command = [sys.executable, "-m", "bench.bare_sender", f"{url}/fast", count, in_flight]
+        sender = spawn(pinned(SERVER_CPU, command), log=args.output.parent / "bare-sender.log")
+        if sender.wait(timeout=args.wait) != 0:
+            raise BenchError("the bare sender failed; see bare-sender.log")
+        arrivals = sorted(receiver.seen().values())
+    result: dict[str, Any] = {"scenario": "bare", "events_delivered": len(arrivals)}
+    if len(arrivals) > 1:
+        result["backlog_events_per_second"] = round((len(arrivals) - 1) / (arrivals[-1] - arrivals[0]), 1)
+    print("   ", json.dumps(result), flush=True)
+    return result
+
+
 def run_scenario(scenario: str, database: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    if scenario == "bare":
+        return run_bare(args)
     print(f"{database} / {scenario}", flush=True)
     log_dir = args.output.parent
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -367,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for database in args.database:
             for scenario in args.scenarios:
+                if scenario == "bare" and database != args.database[0]:
+                    continue  # no database in it: once is enough
                 results.append(run_scenario(scenario, database, args, workdir))
                 args.output.parent.mkdir(parents=True, exist_ok=True)
                 args.output.write_text(
