@@ -1,12 +1,13 @@
 """Statements that read the same on SQLite and PostgreSQL: `INSERT ... ON CONFLICT`, how many rows a conditional
-`UPDATE` or `DELETE` changed, and the statements of hot paths built once (`Prepared`)."""
+`UPDATE` or `DELETE` changed, one writer at a time for a piece of work (`take_turns`), and the statements of hot
+paths built once (`Prepared`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import CursorResult, Result
+from sqlalchemy import CursorResult, Result, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +24,13 @@ def changed_rows(result: Result[Any]) -> int:
     if not isinstance(result, CursorResult):
         raise TypeError(f"not the result of an UPDATE or DELETE: {type(result).__name__}")
     return result.rowcount
+
+
+async def take_turns(session: AsyncSession, key: int) -> None:
+    """Until this transaction ends, every other one that takes turns on `key` waits here: a transaction-level
+    advisory lock on PostgreSQL. A SQLite write transaction (`BEGIN IMMEDIATE`) already has the database to itself."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 class Prepared(Generic[T]):

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
 from shopgraph import money
 from shopgraph.db.engine import Database
 from shopgraph.db.models import DeliveryStatus, OutboxMessage, Project, StoreSettings
-from shopgraph.delivery.outbox import claim_due, record_failure, record_not_sent, record_success
+from shopgraph.delivery.outbox import (
+    claim_due,
+    claim_due_in,
+    next_delay_seconds,
+    record_delivered,
+    record_failure,
+    record_not_sent,
+)
 from shopgraph.domain.events.order_emails import NOT_SENT_LABEL
 from shopgraph.domain.events.outbox import Topic
 from shopgraph.domain.orders.reads import OrderWithItems, load_order
+from shopgraph.ids import now_ms
 from shopgraph.mail import (
     EmailKind,
     MailDeliveryError,
@@ -139,21 +149,31 @@ async def _message(database: Database, settings: Settings, message: OutboxMessag
     return None if email is None else render(email, sender=settings.mail_from)
 
 
-async def deliver_email(database: Database, settings: Settings, message: OutboxMessage) -> bool:
-    """Sends one claimed email and records the outcome; returns whether it was sent."""
+@dataclass(frozen=True)
+class EmailOutcome:
+    """What became of one attempt, to be recorded: the message's new status, why (for a failure or an email kept
+    unsent), and when it is tried again."""
+
+    message: OutboxMessage
+    status: DeliveryStatus
+    # The metric's outcome label; None: there was nothing to send (the order or store is gone).
+    outcome: str | None
+    reason: str | None = None
+    retry_at: int | None = None
+
+
+async def send_email(database: Database, settings: Settings, message: OutboxMessage) -> EmailOutcome:
+    """Sends one claimed email; records nothing (see `settle_emails`) and never raises for what the mail server
+    does."""
     if not settings.smtp_url:
         _warn_no_smtp()
-        await record_not_sent(database, message.id, NOT_SENT_REASON)
-        EMAIL_DELIVERIES.labels("not_sent").inc()
-        return False
+        return EmailOutcome(message, DeliveryStatus.NOT_SENT, "not_sent", NOT_SENT_REASON)
     try:
         email = await _message(database, settings, message)
         if email is not None:
             await send(email, settings.smtp_url)
     except NoContactEmail:
-        await record_not_sent(database, message.id, NO_CONTACT_EMAIL)
-        EMAIL_DELIVERIES.labels("not_sent").inc()
-        return False
+        return EmailOutcome(message, DeliveryStatus.NOT_SENT, "not_sent", NO_CONTACT_EMAIL)
     except MailDeliveryError as error:
         log.warning(
             "email %s for order %s not sent (attempt %d): %s",
@@ -163,14 +183,41 @@ async def deliver_email(database: Database, settings: Settings, message: OutboxM
             error,
         )
         # A refusal (5xx) will not change on a retry; anything else may.
-        schedule = () if error.permanent else settings.retry_schedule_seconds
-        status = await record_failure(database, message, str(error), schedule)
-        EMAIL_DELIVERIES.labels("failed" if status == DeliveryStatus.FAILED else "retry").inc()
-        return False
-    await record_success(database, message.id)
-    if email is not None:
-        EMAIL_DELIVERIES.labels("sent").inc()
-    return email is not None
+        delay = next_delay_seconds(message.attempts, () if error.permanent else settings.retry_schedule_seconds)
+        if delay is None:
+            return EmailOutcome(message, DeliveryStatus.FAILED, "failed", str(error))
+        return EmailOutcome(message, DeliveryStatus.PENDING, "retry", str(error), now_ms() + int(delay * 1000))
+    return EmailOutcome(message, DeliveryStatus.DELIVERED, None if email is None else "sent")
+
+
+async def settle_emails(
+    database: Database, settings: Settings, finished: Sequence[EmailOutcome], free: int
+) -> list[OutboxMessage]:
+    """The email lane's round: records the emails that finished and claims up to `free` more, in one transaction."""
+    async with database.write() as session:
+        delivered = [done.message.id for done in finished if done.status == DeliveryStatus.DELIVERED]
+        if delivered:
+            await record_delivered(session, delivered)
+        unsent: dict[str, list[str]] = {}
+        for done in finished:
+            if done.status == DeliveryStatus.NOT_SENT:
+                unsent.setdefault(done.reason or NOT_SENT_REASON, []).append(done.message.id)
+            elif done.status != DeliveryStatus.DELIVERED:
+                await record_failure(session, done.message.id, done.reason or "", done.retry_at)
+        for reason, message_ids in unsent.items():
+            await record_not_sent(session, message_ids, reason)
+        claimed = await claim_due_in(session, EMAIL_TOPICS, limit=free) if free > 0 else []
+    for done in finished:
+        if done.outcome is not None:
+            EMAIL_DELIVERIES.labels(done.outcome).inc()
+    return claimed
+
+
+async def deliver_email(database: Database, settings: Settings, message: OutboxMessage) -> bool:
+    """Sends one claimed email and records the outcome; returns whether it was sent."""
+    done = await send_email(database, settings, message)
+    await settle_emails(database, settings, [done], 0)
+    return done.outcome == "sent"
 
 
 async def deliver_due_emails(database: Database, settings: Settings, *, limit: int = EMAIL_BATCH) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select, update
 from shopgraph.db.engine import Database
 from shopgraph.db.models import DeliveryStatus, OutboxMessage, WebhookDelivery, WebhookEndpoint
 from shopgraph.db.statements import insert_for
-from shopgraph.delivery.outbox import claim_due
+from shopgraph.delivery.outbox import claim_due_in
 from shopgraph.domain.events.outbox import Topic
 from shopgraph.ids import new_id, now_ms
 
@@ -67,12 +67,13 @@ async def fan_out_events(database: Database, *, limit: int = FAN_OUT_BATCH) -> i
 
 async def fan_out_batch(database: Database, *, limit: int = FAN_OUT_BATCH) -> tuple[int, int]:
     """One batch of fan-out: how many events it took, and how many deliveries it created."""
-    messages = await claim_due(database, [Topic.MERCHANT_EVENT], limit=limit)
-    if not messages:
-        return 0, 0
-    now = now_ms()
-    # A batch that fails here stays leased, and is claimed again once the lease runs out.
+    # Claimed, fanned out and marked in one transaction (nothing leaves the process in between): a batch that fails
+    # is rolled back whole, and taken again by the next round.
     async with database.write() as session:
+        messages = await claim_due_in(session, [Topic.MERCHANT_EVENT], limit=limit)
+        if not messages:
+            return 0, 0
+        now = now_ms()
         endpoints = (
             await session.execute(
                 select(

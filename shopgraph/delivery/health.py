@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import Table, bindparam, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -29,6 +30,7 @@ CIRCUIT_BASE_MS = 10_000
 CIRCUIT_MAX_MS = 600_000
 HOUR_MS = 3_600_000
 SUCCESS_REFRESH_MS = 1000
+_ENDPOINTS = cast(Table, WebhookEndpoint.__table__)
 
 
 @dataclass(frozen=True)
@@ -63,23 +65,28 @@ def disabled_reason(failures: int, failing_since: int, now: int, last_error: str
     return reason[:500]
 
 
+_SUCCESS = (
+    update(_ENDPOINTS)
+    .where(
+        _ENDPOINTS.c.id == bindparam("endpoint_id"),
+        # A healthy endpoint's row is written at most once a second, not by every delivery: on PostgreSQL the sends
+        # of one endpoint would otherwise queue on its row lock to record their success.
+        or_(
+            _ENDPOINTS.c.consecutive_failures != 0,
+            _ENDPOINTS.c.failing_since.is_not(None),
+            _ENDPOINTS.c.circuit_open_until.is_not(None),
+            _ENDPOINTS.c.last_success_at.is_(None),
+            _ENDPOINTS.c.last_success_at < bindparam("fresh_after"),
+        ),
+    )
+    .values(consecutive_failures=0, failing_since=None, circuit_open_until=None, last_success_at=bindparam("now"))
+)
+
+
 async def record_success(session: AsyncSession, endpoint_id: str, now: int) -> None:
-    await session.execute(
-        update(WebhookEndpoint)
-        .where(
-            WebhookEndpoint.id == endpoint_id,
-            # A healthy endpoint's row is written at most once a second, not by every delivery: on PostgreSQL the
-            # sends of one endpoint would otherwise queue on its row lock to record their success.
-            or_(
-                WebhookEndpoint.consecutive_failures != 0,
-                WebhookEndpoint.failing_since.is_not(None),
-                WebhookEndpoint.circuit_open_until.is_not(None),
-                WebhookEndpoint.last_success_at.is_(None),
-                WebhookEndpoint.last_success_at < now - SUCCESS_REFRESH_MS,
-            ),
-        )
-        .values(consecutive_failures=0, failing_since=None, circuit_open_until=None, last_success_at=now)
-        .execution_options(synchronize_session=False)
+    connection = await session.connection()
+    await connection.execute(
+        _SUCCESS, {"endpoint_id": endpoint_id, "fresh_after": now - SUCCESS_REFRESH_MS, "now": now}
     )
 
 

@@ -1,7 +1,9 @@
 """Lanes: each kind of work the worker does runs in a loop of its own, so a slow one never holds up another.
 
 A `Lane` claims as much work as it has free slots for, runs every item as a task of its own (no item waits for
-another to finish), and sleeps until it is woken (new work committed, a slot freed) or its poll interval passes.
+another to finish), and sleeps until it is woken (new work committed, an item finished) or its poll interval passes.
+Each claim is handed the results of the items that finished since the last one, so a lane can record them and claim
+their successors in one transaction; items that finish while a claim runs go to the next, which makes the batches.
 A `Loop` runs one job over and over in the same way, for work that is done in batches (fan-out, the sweeps).
 """
 
@@ -16,7 +18,10 @@ from typing import Any, Generic, TypeVar
 log = logging.getLogger("shopgraph.worker")
 
 Item = TypeVar("Item")
-GATHER_SECONDS = 0.005
+Done = TypeVar("Done")
+# How long a lane woken by finished items waits for others finishing now, so that they share one round (one
+# transaction) instead of taking one each: at 10 sends in flight, 3 ms took the backlog from 250 to 293 events/s.
+GATHER_SECONDS = 0.003
 
 
 class _Waking:
@@ -33,13 +38,13 @@ class _Waking:
                 await self._event.wait()
 
 
-class Lane(_Waking, Generic[Item]):
+class Lane(_Waking, Generic[Item, Done]):
     def __init__(
         self,
         name: str,
         *,
-        claim: Callable[[int], Awaitable[Sequence[Item]]],
-        handle: Callable[[Item], Coroutine[Any, Any, object]],
+        claim: Callable[[int, Sequence[Done]], Awaitable[Sequence[Item]]],
+        handle: Callable[[Item], Coroutine[Any, Any, Done]],
         capacity: int,
         poll_seconds: float,
     ) -> None:
@@ -48,8 +53,8 @@ class Lane(_Waking, Generic[Item]):
         self.capacity = capacity
         self._claim = claim
         self._handle = handle
-        self._tasks: set[asyncio.Task[object]] = set()
-        self._slot_freed = False
+        self._tasks: set[asyncio.Task[Done]] = set()
+        self._done: list[Done] = []
 
     @property
     def in_flight(self) -> int:
@@ -60,39 +65,40 @@ class Lane(_Waking, Generic[Item]):
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
-    def _finished(self, task: asyncio.Task[object]) -> None:
+    def _finished(self, task: asyncio.Task[Done]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
+        if task.cancelled():
+            return
+        if (error := task.exception()) is not None:
             # Its lease runs out and the item is claimed again.
             log.error("%s: an item failed unexpectedly", self.name, exc_info=error)
-        self._slot_freed = True
+        else:
+            self._done.append(task.result())
         self._event.set()
-
-    def wake(self) -> None:
-        self._slot_freed = False
-        super().wake()
 
     async def run(self) -> None:
         try:
             while True:
                 self._event.clear()
-                self._slot_freed = False
                 free = self.capacity - len(self._tasks)
-                if free > 0:
+                if free > 0 or self._done:
+                    finished, self._done = self._done, []
                     try:
-                        claimed = await self._claim(free)
+                        claimed = await self._claim(max(free, 0), finished)
                     except Exception:
+                        # What finished is not recorded: its leases run out, and it is claimed and done again.
                         log.exception("%s: claiming failed; trying again in %g s", self.name, self.poll_seconds)
                         await asyncio.sleep(self.poll_seconds)
                         continue
                     for item in claimed:
                         self._start(item)
-                    if len(claimed) == free:
-                        # Every slot taken: more may be due; claim again as soon as one frees.
+                    if (free > 0 and len(claimed) == free) or self._done:
+                        # Every slot taken (more may be due), or items finished meanwhile: claim again at once.
                         continue
                 await self._sleep()
-                if self._slot_freed:
-                    # Woken only because items finished: a moment more lets the others finishing now share one claim.
+                if self._done and self._tasks:
+                    # Woken by items that finished while others are still out: a moment more lets those finishing
+                    # now share the round.
                     await asyncio.sleep(GATHER_SECONDS)
         finally:
             # Unfinished items keep their leases, which run out: another round (or worker) takes them over.

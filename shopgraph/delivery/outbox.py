@@ -1,8 +1,9 @@
 """Claiming due outbox messages and recording each attempt.
 
-A claim sets a lease (`locked_until`) in its own short transaction, so a worker that dies mid-delivery leaves a
-message that becomes due again when the lease runs out. On PostgreSQL the claim skips rows other workers hold
-(`FOR UPDATE SKIP LOCKED`); on SQLite, `BEGIN IMMEDIATE` makes claims take turns.
+A claim sets a lease (`locked_until`) in a short transaction (the worker's email lane records the emails that
+finished in the same one), so a worker that dies mid-delivery leaves a message that becomes due again when the lease
+runs out. On PostgreSQL the claim skips rows other workers hold (`FOR UPDATE SKIP LOCKED`); on SQLite,
+`BEGIN IMMEDIATE` makes claims take turns.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import DeliveryStatus, OutboxMessage, WebhookDelivery, WebhookEndpoint
@@ -24,30 +26,36 @@ JITTER = 0.2
 async def claim_due(
     database: Database, topics: Sequence[str], *, limit: int = 20, now: int | None = None
 ) -> list[OutboxMessage]:
-    moment = now_ms() if now is None else now
     async with database.write() as session:
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == DeliveryStatus.PENDING,
-                OutboxMessage.topic.in_(topics),
-                OutboxMessage.next_attempt_at <= moment,
-                or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < moment),
-            )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        return await claim_due_in(session, topics, limit=limit, now=now)
+
+
+async def claim_due_in(
+    session: AsyncSession, topics: Sequence[str], *, limit: int, now: int | None = None
+) -> list[OutboxMessage]:
+    moment = now_ms() if now is None else now
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == DeliveryStatus.PENDING,
+            OutboxMessage.topic.in_(topics),
+            OutboxMessage.next_attempt_at <= moment,
+            or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < moment),
         )
-        messages = list((await session.scalars(query)).all())
-        if messages:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_([message.id for message in messages]))
-                .values(locked_until=moment + LEASE_MS, attempts=OutboxMessage.attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
-        for message in messages:
-            message.attempts += 1
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    messages = list((await session.scalars(query)).all())
+    if messages:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([message.id for message in messages]))
+            .values(locked_until=moment + LEASE_MS, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+    for message in messages:
+        message.attempts += 1
     return messages
 
 
@@ -59,36 +67,38 @@ def next_delay_seconds(attempts: int, schedule: Sequence[int]) -> float | None:
     return base * (1 + random.uniform(0, JITTER))
 
 
-async def record_success(database: Database, message_id: str) -> None:
-    async with database.write() as session:
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(status=DeliveryStatus.DELIVERED, delivered_at=now_ms(), locked_until=None, last_error=None)
-        )
+async def record_delivered(session: AsyncSession, message_ids: Sequence[str]) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids))
+        .values(status=DeliveryStatus.DELIVERED, delivered_at=now_ms(), locked_until=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
-async def record_not_sent(database: Database, message_id: str, reason: str) -> None:
+async def record_not_sent(session: AsyncSession, message_ids: Sequence[str], reason: str) -> None:
     """Kept for the merchant to read, never reported as delivered."""
-    async with database.write() as session:
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(status=DeliveryStatus.NOT_SENT, locked_until=None, last_error=reason)
-        )
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids))
+        .values(status=DeliveryStatus.NOT_SENT, locked_until=None, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
 
 
-async def record_failure(database: Database, message: OutboxMessage, error: str, schedule: Sequence[int]) -> str:
-    """Schedules the next attempt, or fails the message when the schedule has run out; returns its status."""
-    delay = next_delay_seconds(message.attempts, schedule)
+async def record_failure(session: AsyncSession, message_id: str, error: str, retry_at: int | None) -> None:
+    """Schedules the next attempt at `retry_at`, or (None) fails the message for good."""
     values: dict[str, object] = {"last_error": error[:2000], "locked_until": None}
-    if delay is None:
+    if retry_at is None:
         values["status"] = DeliveryStatus.FAILED
     else:
-        values["next_attempt_at"] = now_ms() + int(delay * 1000)
-    async with database.write() as session:
-        await session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values))
-    return DeliveryStatus.FAILED if delay is None else DeliveryStatus.PENDING
+        values["next_attempt_at"] = retry_at
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @dataclass(frozen=True)

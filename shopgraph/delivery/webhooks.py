@@ -1,9 +1,8 @@
-"""Webhook deliveries: the worker claims due deliveries, sends each once per claim, records every attempt, retries.
+"""Webhook deliveries: the worker claims due deliveries (see `claims`), sends each once per claim, records every
+attempt, retries.
 
-A claim sets a lease (`locked_until`) in its own short transaction; on PostgreSQL it skips rows another worker
-holds (`FOR UPDATE SKIP LOCKED`), so several workers never send the same attempt. A worker that dies after its
-claim leaves deliveries that become due again when the lease runs out. An attempt is recorded only by the worker
-whose lease it is.
+An attempt is recorded only by the worker whose lease it is. The worker's lane records the sends that finished in
+the transaction that claims their successors (`settle`).
 """
 
 from __future__ import annotations
@@ -11,30 +10,27 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, case, func, insert, or_, select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.engine import Database
-from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from shopgraph.db.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from shopgraph.db.statements import changed_rows
 from shopgraph.delivery import health
+from shopgraph.delivery.claims import ClaimedDelivery, claim_due_deliveries, claim_in, lease_for
 from shopgraph.delivery.health import EndpointPolicy
 from shopgraph.delivery.outbox import next_delay_seconds
 from shopgraph.ids import new_id, now_ms
 from shopgraph.observe.metrics import WEBHOOK_DELIVERIES
 from shopgraph.settings import Settings
-from shopgraph.webhooks.sender import ClientsByHost, Outcome, Webhook, send
+from shopgraph.webhooks.sender import ClientsByHost, Outcome, send
 
 log = logging.getLogger("shopgraph.webhooks")
 
-DELIVERY_BATCH = 100
-ENDPOINT_CONCURRENCY = 10
-DEFAULT_POLICY = EndpointPolicy()
-DEFAULT_LEASE_MS = 60_000
 MAX_ERROR_CHARS = 2000
+DEFAULT_POLICY = EndpointPolicy()
 _DELIVERIES = cast(Table, WebhookDelivery.__table__)
 _ATTEMPTS = cast(Table, WebhookAttempt.__table__)
 # A delivery's status after an attempt, as the metric's outcome label reads.
@@ -43,130 +39,6 @@ _OUTCOMES: dict[str, str] = {
     DeliveryStatus.PENDING: "retry",
     DeliveryStatus.FAILED: "failed",
 }
-
-
-@dataclass(frozen=True)
-class ClaimedDelivery:
-    id: str
-    endpoint_id: str
-    attempts: int
-    lease: int
-    webhook: Webhook
-
-
-def lease_for(timeout_seconds: float, lease_seconds: float = DEFAULT_LEASE_MS / 1000) -> int:
-    """At least `lease_seconds`, and long enough for the slowest attempt of a batch, so a live worker never loses
-    its lease mid-send."""
-    return max(int(lease_seconds * 1000), int(timeout_seconds * 3000))
-
-
-def _secrets_in_use(secret: str, previous: str | None, previous_expires_at: int | None, now: int) -> tuple[str, ...]:
-    if previous and previous_expires_at is not None and previous_expires_at > now:
-        return (secret, previous)
-    return (secret,)
-
-
-async def claim_due_deliveries(
-    database: Database,
-    *,
-    limit: int = DELIVERY_BATCH,
-    per_endpoint: int = ENDPOINT_CONCURRENCY,
-    lease_ms: int = DEFAULT_LEASE_MS,
-    now: int | None = None,
-    policy: EndpointPolicy = DEFAULT_POLICY,
-) -> list[ClaimedDelivery]:
-    """Up to `limit` due deliveries, taken round-robin by endpoint: every endpoint's oldest first, then every
-    endpoint's second, and so on, never more than `per_endpoint` of one endpoint leased at once (counting the leases
-    other workers hold), so an endpoint with a backlog cannot take every slot. An endpoint whose circuit is open
-    gets nothing, and one that has failed `circuit_failures` times in a row one delivery at a time (see `health`)."""
-    if limit <= 0:
-        return []
-    moment = now_ms() if now is None else now
-    lease = moment + lease_ms
-    due = (
-        WebhookDelivery.status == DeliveryStatus.PENDING,
-        WebhookDelivery.next_attempt_at <= moment,
-        or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < moment),
-        # A disabled endpoint's deliveries wait, and go out if it is enabled again.
-        WebhookEndpoint.enabled.is_(True),
-        or_(WebhookEndpoint.circuit_open_until.is_(None), WebhookEndpoint.circuit_open_until <= moment),
-    )
-    leased = (
-        select(WebhookDelivery.endpoint_id, func.count().label("in_flight"))
-        .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.locked_until >= moment)
-        .group_by(WebhookDelivery.endpoint_id)
-        .subquery("leased")
-    )
-    ranked = (
-        select(
-            WebhookDelivery.id,
-            WebhookDelivery.endpoint_id,
-            WebhookDelivery.next_attempt_at,
-            case((WebhookEndpoint.consecutive_failures >= policy.circuit_failures, 1), else_=per_endpoint).label("cap"),
-            func.row_number()
-            .over(
-                partition_by=WebhookDelivery.endpoint_id,
-                order_by=(WebhookDelivery.next_attempt_at, WebhookDelivery.id),
-            )
-            .label("place"),
-        )
-        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-        .where(*due)
-        .subquery("ranked")
-    )
-    chosen = (
-        select(ranked.c.id)
-        .outerjoin(leased, leased.c.endpoint_id == ranked.c.endpoint_id)
-        .where(ranked.c.place + func.coalesce(leased.c.in_flight, 0) <= ranked.c.cap)
-        .order_by(ranked.c.place, ranked.c.next_attempt_at, ranked.c.id)
-        .limit(limit)
-    )
-    async with database.write() as session:
-        # The conditions are checked again on the locked rows: a row another worker claimed and committed since
-        # this statement's snapshot no longer matches them.
-        rows = (
-            await session.execute(
-                select(
-                    WebhookDelivery.id,
-                    WebhookDelivery.endpoint_id,
-                    WebhookDelivery.attempts,
-                    WebhookDelivery.event_id,
-                    WebhookDelivery.event_type,
-                    WebhookDelivery.body,
-                    WebhookEndpoint.url,
-                    WebhookEndpoint.secret,
-                    WebhookEndpoint.previous_secret,
-                    WebhookEndpoint.previous_secret_expires_at,
-                )
-                .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-                .where(WebhookDelivery.id.in_(chosen), *due)
-                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-                .with_for_update(skip_locked=True, of=WebhookDelivery)
-            )
-        ).all()
-        if rows:
-            await session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id.in_([row.id for row in rows]))
-                .values(locked_until=lease)
-                .execution_options(synchronize_session=False)
-            )
-    return [
-        ClaimedDelivery(
-            id=row.id,
-            endpoint_id=row.endpoint_id,
-            attempts=row.attempts,
-            lease=lease,
-            webhook=Webhook(
-                url=row.url,
-                event_id=row.event_id,
-                event_type=row.event_type,
-                body=row.body.encode(),
-                secrets=_secrets_in_use(row.secret, row.previous_secret, row.previous_secret_expires_at, moment),
-            ),
-        )
-        for row in rows
-    ]
 
 
 async def _record_unsent(
@@ -210,49 +82,64 @@ async def record_attempts(
     """Writes each attempt and moves its delivery on, if this worker still holds it, all in one transaction;
     returns the new statuses."""
     async with database.write() as session:
-        statuses = {
-            claimed.id: await _record_unsent(session, claimed, outcome, schedule, policy)
-            for claimed, outcome in outcomes
-            if not outcome.delivered
-        }
-        delivered = [(claimed, outcome) for claimed, outcome in outcomes if outcome.delivered]
-        if delivered:
-            await _record_delivered(session, delivered)
+        return await _record(session, outcomes, schedule, policy)
+
+
+async def _record(
+    session: AsyncSession,
+    outcomes: Sequence[tuple[ClaimedDelivery, Outcome]],
+    schedule: Sequence[int],
+    policy: EndpointPolicy,
+) -> list[str]:
+    statuses = {
+        claimed.id: await _record_unsent(session, claimed, outcome, schedule, policy)
+        for claimed, outcome in outcomes
+        if not outcome.delivered
+    }
+    delivered = [(claimed, outcome) for claimed, outcome in outcomes if outcome.delivered]
+    if delivered:
+        await _record_delivered(session, delivered)
     return [statuses.get(claimed.id, DeliveryStatus.DELIVERED) for claimed, _ in outcomes]
 
 
-async def _record_delivered(session: AsyncSession, delivered: Sequence[tuple[ClaimedDelivery, Outcome]]) -> None:
-    """The sends the endpoints accepted: one UPDATE and one INSERT for all of them, each endpoint's health once.
-
-    Core statements on the tables, since this is the worker's hottest write."""
-    now = now_ms()
-    held = set(
-        (
-            await session.execute(
-                update(_DELIVERIES)
-                .where(
-                    tuple_(_DELIVERIES.c.id, _DELIVERIES.c.locked_until).in_([(c.id, c.lease) for c, _ in delivered])
-                )
-                .values(
-                    attempts=_DELIVERIES.c.attempts + 1,
-                    locked_until=None,
-                    last_status_code=case({c.id: o.status_code for c, o in delivered}, value=_DELIVERIES.c.id),
-                    last_error=None,
-                    status=DeliveryStatus.DELIVERED,
-                    delivered_at=now,
-                )
-                .returning(_DELIVERIES.c.id)
-            )
-        ).scalars()
+_DELIVERED = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id.in_(bindparam("ids", expanding=True)), _DELIVERIES.c.locked_until == bindparam("lease"))
+    .values(
+        attempts=_DELIVERIES.c.attempts + 1,
+        locked_until=None,
+        last_status_code=bindparam("status_code"),
+        last_error=None,
+        status=DeliveryStatus.DELIVERED,
+        delivered_at=bindparam("now"),
     )
+    .returning(_DELIVERIES.c.id)
+)
+_ATTEMPT = insert(_ATTEMPTS)
+
+
+async def _record_delivered(session: AsyncSession, delivered: Sequence[tuple[ClaimedDelivery, Outcome]]) -> None:
+    """The sends the endpoints accepted: one UPDATE for each claim and status code among them (usually one), one
+    INSERT for all of them, each endpoint's health once.
+
+    Core statements built once, since this is the worker's hottest write."""
+    now = now_ms()
+    connection = await session.connection()
+    alike: dict[tuple[int, int | None], list[str]] = {}
+    for claimed, outcome in delivered:
+        alike.setdefault((claimed.lease, outcome.status_code), []).append(claimed.id)
+    held: set[str] = set()
+    for (lease, status_code), ids in alike.items():
+        result = await connection.execute(
+            _DELIVERED, {"ids": ids, "lease": lease, "status_code": status_code, "now": now}
+        )
+        held.update(result.scalars())
     recorded = [(claimed, outcome) for claimed, outcome in delivered if claimed.id in held]
     for claimed, _ in delivered:
         if claimed.id not in held:
             _lease_lost(claimed)
     if recorded:
-        await session.execute(
-            insert(_ATTEMPTS), [_attempt_row(claimed, outcome, now, None) for claimed, outcome in recorded]
-        )
+        await connection.execute(_ATTEMPT, [_attempt_row(claimed, outcome, now, None) for claimed, outcome in recorded])
     for endpoint_id in sorted({claimed.endpoint_id for claimed, _ in recorded}):
         await health.record_success(session, endpoint_id, now)
 
@@ -284,65 +171,41 @@ async def record_attempt(
     return (await record_attempts(database, [(claimed, outcome)], schedule, policy))[0]
 
 
-class AttemptRecorder:
-    """Group commit for the sends of a running worker: while one transaction records attempts, those that finish
-    meanwhile wait, and the next transaction records them all. Fewer, larger write transactions, and the same
-    writes."""
-
-    def __init__(self, database: Database, settings: Settings) -> None:
-        self._database = database
-        self._schedule = settings.retry_schedule_seconds
-        self._policy = EndpointPolicy.from_settings(settings)
-        self._waiting: list[tuple[ClaimedDelivery, Outcome, asyncio.Future[str]]] = []
-        self._writer: asyncio.Task[None] | None = None
-
-    async def record(self, claimed: ClaimedDelivery, outcome: Outcome) -> str:
-        recorded: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._waiting.append((claimed, outcome, recorded))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write(), name="webhook attempts: group commit")
-        # A cancelled sender does not cancel the batch it is part of.
-        return await asyncio.shield(recorded)
-
-    async def _write(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                statuses = await record_attempts(
-                    self._database, [(claimed, outcome) for claimed, outcome, _ in batch], self._schedule, self._policy
-                )
-            except Exception as error:
-                # Nothing of the batch was written: its leases run out and its deliveries are claimed again.
-                for _, _, recorded in batch:
-                    if not recorded.done():
-                        recorded.set_exception(error)
-                continue
-            for (_, _, recorded), status in zip(batch, statuses, strict=True):
-                if not recorded.done():
-                    recorded.set_result(status)
-
-
-async def attempt(
-    clients: ClientsByHost,
-    database: Database,
-    settings: Settings,
-    claimed: ClaimedDelivery,
-    recorder: AttemptRecorder | None = None,
-) -> bool:
-    """One send of a claimed delivery, recorded (with `recorder`, in its next group commit); never raises for what
-    the endpoint does."""
+async def send_claimed(
+    clients: ClientsByHost, settings: Settings, claimed: ClaimedDelivery
+) -> tuple[ClaimedDelivery, Outcome]:
+    """One send of a claimed delivery, not yet recorded; never raises for what the endpoint does."""
     outcome = await send(
         clients.for_url(claimed.webhook.url),
         claimed.webhook,
         time_limit=settings.webhook_timeout_seconds,
         allow_private=settings.allow_private_webhook_targets,
     )
-    if recorder is not None:
-        status = await recorder.record(claimed, outcome)
-    else:
-        status = await record_attempt(
-            database, claimed, outcome, settings.retry_schedule_seconds, EndpointPolicy.from_settings(settings)
+    return claimed, outcome
+
+
+async def settle(
+    database: Database, settings: Settings, finished: Sequence[tuple[ClaimedDelivery, Outcome]], free: int
+) -> list[ClaimedDelivery]:
+    """The webhook lane's round: records the sends that finished and claims up to `free` more, in one transaction.
+    Their leases are cleared before the claim counts leases, so a finished send's slot is taken again at once."""
+    schedule = settings.retry_schedule_seconds
+    policy = EndpointPolicy.from_settings(settings)
+    async with database.write() as session:
+        statuses = await _record(session, finished, schedule, policy) if finished else []
+        claimed = (
+            await claim_in(
+                session, free, settings.webhook_endpoint_concurrency, delivery_lease_ms(settings), now_ms(), policy
+            )
+            if free > 0
+            else []
         )
+    for (delivery, outcome), status in zip(finished, statuses, strict=True):
+        _report(delivery, outcome, status)
+    return claimed
+
+
+def _report(claimed: ClaimedDelivery, outcome: Outcome, status: str) -> None:
     WEBHOOK_DELIVERIES.labels(_OUTCOMES.get(status, status)).inc()
     if outcome.error:
         log.info(
@@ -353,6 +216,16 @@ async def attempt(
             outcome.error,
             status,
         )
+
+
+async def attempt(clients: ClientsByHost, database: Database, settings: Settings, claimed: ClaimedDelivery) -> bool:
+    """One send of a claimed delivery, recorded in a transaction of its own; never raises for what the endpoint
+    does."""
+    _, outcome = await send_claimed(clients, settings, claimed)
+    status = await record_attempt(
+        database, claimed, outcome, settings.retry_schedule_seconds, EndpointPolicy.from_settings(settings)
+    )
+    _report(claimed, outcome, status)
     return outcome.delivered
 
 

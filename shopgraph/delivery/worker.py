@@ -15,13 +15,14 @@ from shopgraph.db import notify
 from shopgraph.db.engine import Database
 from shopgraph.db.models import OutboxMessage
 from shopgraph.delivery import sweeps
-from shopgraph.delivery.emails import EMAIL_TOPICS, claim_emails, deliver_due_emails, deliver_email
+from shopgraph.delivery.claims import ClaimedDelivery
+from shopgraph.delivery.emails import EMAIL_TOPICS, EmailOutcome, deliver_due_emails, send_email, settle_emails
 from shopgraph.delivery.fanout import FAN_OUT_BATCH, fan_out_batch, fan_out_events
 from shopgraph.delivery.lanes import Lane, Loop
-from shopgraph.delivery.webhooks import AttemptRecorder, ClaimedDelivery, attempt, claim_for, deliver_due_webhooks
+from shopgraph.delivery.webhooks import deliver_due_webhooks, send_claimed, settle
 from shopgraph.domain.events.outbox import CHANNEL, WEBHOOK_DELIVERIES_DUE, Topic
 from shopgraph.settings import Settings
-from shopgraph.webhooks.sender import ClientsByHost
+from shopgraph.webhooks.sender import ClientsByHost, Outcome
 
 log = logging.getLogger("shopgraph.worker")
 
@@ -43,19 +44,20 @@ class Worker:
         }
         poll = settings.worker_interval_seconds
         self._clients = ClientsByHost(settings.webhook_timeout_seconds)
-        self._recorder = AttemptRecorder(database, settings)
-        self.emails: Lane[OutboxMessage] = Lane(
+        self.emails: Lane[OutboxMessage, EmailOutcome] = Lane(
             "emails",
-            claim=lambda free: claim_emails(database, free),
-            handle=lambda message: deliver_email(database, settings, message),
+            # The emails that finished are recorded in the transaction that claims their successors.
+            claim=lambda free, finished: settle_emails(database, settings, finished, free),
+            handle=lambda message: send_email(database, settings, message),
             # One SMTP server per process: the lane's slots are that server's limit.
             capacity=settings.smtp_concurrency,
             poll_seconds=poll,
         )
-        self.webhooks: Lane[ClaimedDelivery] = Lane(
+        self.webhooks: Lane[ClaimedDelivery, tuple[ClaimedDelivery, Outcome]] = Lane(
             "webhooks",
-            claim=lambda free: claim_for(database, settings, free),
-            handle=lambda claimed: attempt(self._clients, database, settings, claimed, self._recorder),
+            # The sends that finished are recorded in the transaction that claims their successors.
+            claim=lambda free, finished: settle(database, settings, finished, free),
+            handle=lambda claimed: send_claimed(self._clients, settings, claimed),
             capacity=settings.webhook_concurrency,
             poll_seconds=poll,
         )

@@ -10,8 +10,9 @@ from sqlalchemy import event, func, select, update
 
 from shopgraph.db.engine import Database
 from shopgraph.db.models import WebhookAttempt, WebhookDelivery
+from shopgraph.delivery.claims import claim_due_deliveries
 from shopgraph.delivery.fanout import fan_out_events
-from shopgraph.delivery.webhooks import AttemptRecorder, claim_due_deliveries, record_attempts
+from shopgraph.delivery.webhooks import record_attempts
 from shopgraph.delivery.worker import Worker
 from shopgraph.runtime import Runtime
 from shopgraph.settings import Settings
@@ -175,11 +176,10 @@ async def test_attempts_recorded_together_are_each_written_only_while_their_leas
         await session.execute(
             update(WebhookDelivery).where(WebhookDelivery.id == claimed[0].id).values(locked_until=claimed[0].lease + 1)
         )
-    recorder = AttemptRecorder(runtime.database, settings)
     answered = Outcome(status_code=200, response_excerpt="ok", error=None, duration_ms=3)
 
-    # when: the three outcomes arrive at once
-    statuses = await asyncio.gather(*(recorder.record(item, answered) for item in claimed))
+    # when: the three outcomes are recorded in one transaction
+    statuses = await record_attempts(runtime.database, [(item, answered) for item in claimed], (60,))
 
     # then: all three answered, two written
     assert statuses == ["delivered"] * 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopgraph.db.encryption import EncryptedText
@@ -81,6 +81,16 @@ class WebhookDelivery(Base):
         UniqueConstraint("endpoint_id", "event_id"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_project_created", "project_id", "created_at"),
+        # The claim's walk: each endpoint's oldest due deliveries, and the leases it holds (few rows: a lease is
+        # cleared when its attempt is recorded).
+        Index("ix_webhook_deliveries_endpoint_due", "endpoint_id", "status", "next_attempt_at"),
+        Index(
+            "ix_webhook_deliveries_endpoint_leased",
+            "endpoint_id",
+            "locked_until",
+            sqlite_where=text("locked_until IS NOT NULL"),
+            postgresql_where=text("locked_until IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
