@@ -77,6 +77,7 @@ class Endpoint:
     body: str | None = None
     needs_key: bool = True
     errors: tuple[int, ...] = (400, 401, 404)
+    success: int = 200
 
 
 ENDPOINTS = [
@@ -105,7 +106,7 @@ ENDPOINTS = [
         "post", "/checkout", "Turn the cart into an order and start its payment", "Checkout",
         ({"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 255},
           "description": "a retry with the same key and body returns the same order; another body is a 409"},),
-        body="CheckoutRequest", errors=(400, 401, 409, 502),
+        body="CheckoutRequest", errors=(400, 401, 409, 502), success=201,
     ),
     Endpoint(
         "get", "/orders", "A customer's orders, newest first", "OrderPage",
@@ -147,8 +148,8 @@ def _operation(family: str, endpoint: Endpoint) -> dict[str, Any]:
         "summary": endpoint.summary,
         "parameters": ([_SLUG_PARAM] if family == "aerostack" else []) + list(endpoint.parameters),
         "responses": {
-            "200": {
-                "description": "OK",
+            str(endpoint.success): {
+                "description": "Created" if endpoint.success == 201 else "OK",
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{endpoint.response}"}}},
             },
             **{str(status): _ERROR for status in endpoint.errors},
