@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from shopgraph.db.encryption import Keyring, install_keyring, keyring_for
+from shopgraph.db.inline_sqlite import CONNECT_ARGS, begin_immediate, inline_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -21,14 +22,19 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, inline: bool = False) -> None:
+    """`inline`: the engine runs on the event loop's thread (`db/inline_sqlite.py`), so no statement may wait in
+    SQLite's busy handler; a write transaction waits to begin on the loop instead."""
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The driver's own implicit BEGIN is switched off so that "begin" below decides the kind.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        if inline:
+            cursor.execute("PRAGMA busy_timeout=0")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -36,15 +42,19 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate and inline:
+            if not begin_immediate(connection.connection.dbapi_connection, SQLITE_BUSY_TIMEOUT_MS / 1000):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # Statement parameters carry provider secrets; no log line or error message may show them.
     kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
-        _configure_sqlite(engine.sync_engine)
+        engine = create_async_engine(inline_url(url), connect_args=dict(CONNECT_ARGS), **kwargs)
+        _configure_sqlite(engine.sync_engine, inline=True)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)

@@ -1,4 +1,4 @@
-"""Writes in one process queue for SQLite's one writer instead of failing in its busy handler."""
+"""Writes in one process queue for SQLite's one writer instead of failing when the write lock is taken."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ CARTS = 30
 
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A busy handler that gives up at once: a write that reached SQLite while another was open would fail
+    # Waiting to begin a write gives up at once: a write that reached SQLite while another was open would fail
     # with "database is locked".
     monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 1)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, NewType
 
-from sqlalchemy import Select, bindparam, join, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopgraph.db.models import Cart, CartItem, Coupon, Product, ProductStatus, Variant
@@ -167,14 +167,15 @@ def _lines_select() -> Select[Any]:
 
 
 def _cart_select() -> Select[Any]:
-    # The cart row and its lines in one statement: a cart without lines is one row of NULL line columns.
-    lines = join(CartItem, Product, Product.id == CartItem.product_id).outerjoin(
-        Variant, Variant.id == CartItem.variant_id
-    )
+    # The cart row and its lines in one statement: a cart without lines is one row of NULL line columns. The joins
+    # are flat (a line always has its product): SQLite materialises a nested join of the lines whole, every line of
+    # every cart, before it looks for this cart's.
     return (
         select(Cart.updated_at.label("cart_updated_at"), Cart.coupon_id.label("cart_coupon_id"), *_LINE_COLUMNS)
         .select_from(Cart)
-        .outerjoin(lines, (CartItem.project_id == Cart.project_id) & (CartItem.cart_id == Cart.id))
+        .outerjoin(CartItem, (CartItem.project_id == Cart.project_id) & (CartItem.cart_id == Cart.id))
+        .outerjoin(Product, Product.id == CartItem.product_id)
+        .outerjoin(Variant, Variant.id == CartItem.variant_id)
         .where(Cart.project_id == bindparam("project_id"), Cart.id == bindparam("cart_id"))
         .order_by(*_LINE_ORDER)
     )
